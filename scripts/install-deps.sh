@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 (bookworm) package snn needs to build and test.
+# Idempotent: apt-get skips what is already there. Run as root (or with sudo).
+set -euo pipefail
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+    cmake ninja-build g++ make \
+    antlr4 libantlr4-runtime-dev uuid-dev \
+    libboost-dev libfmt-dev doctest-dev libcli11-dev \
+    llvm-19-dev zlib1g-dev libzstd-dev \
+    librandom123-dev libeigen3-dev nlohmann-json3-dev \
+    clang-14 libclang-rt-14-dev \
+    python3 >/dev/null
