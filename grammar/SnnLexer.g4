@@ -92,7 +92,9 @@ IDENT : [a-zA-Z_\u00B5\u03BC] [a-zA-Z0-9_]*;
 // ---- trivia
 LINE_COMMENT  : ('//' | '#') ~[\r\n]* -> skip;
 BLOCK_COMMENT : '/*' .*? '*/' -> skip;
-UNTERMINATED_COMMENT : '/*' .*? EOF;
+// It must not contain `*/`: the lexer takes the longest match, and `.*? EOF` would swallow a
+// closed comment together with the rest of the file.
+UNTERMINATED_COMMENT : '/*' (~'*' | '*'+ ~[*/])* '*'* EOF;
 WS : [ \t\r\n\f\u00A0\uFEFF]+ -> skip;
 
 // ---- anything else: one character, reported by the parser front end.

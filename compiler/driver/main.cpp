@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
   CLI::App app{"snnc: the compiler and simulator of .snn spiking neural network models"};
   app.set_version_flag("--version", std::string("snnc ") + SNN_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // `snnc check --color=never x.snn` as well as `snnc --color=never check x.snn`
   CommonOptions options;
   app.add_option("--color,--colour", options.colour,
                  "Colour diagnostics: auto (on a terminal), always or never")
