@@ -658,6 +658,15 @@ ast::Module parseFile(const SourceManager& sources, FileId id, Diagnostics& diag
   }
 }
 
+void clearParserCaches() {
+  antlr4::ANTLRInputStream input("");
+  SnnLexer lexer(&input);
+  antlr4::CommonTokenStream tokens(&lexer);
+  SnnParser parser(&tokens);
+  lexer.getInterpreter<antlr4::atn::LexerATNSimulator>()->clearDFA();
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->clearDFA();
+}
+
 ast::ExprPtr parseExpression(const SourceManager& sources, FileId id, Diagnostics& diags) {
   const SourceFile& file = sources.file(id);
   if (!checkUtf8(file, diags)) return nullptr;

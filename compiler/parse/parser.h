@@ -19,6 +19,12 @@ ast::Module parseFile(const SourceManager& sources, FileId file, Diagnostics& di
 // Parses a whole buffer as one expression (`--set P.tau=20ms`, tests). Null after an error.
 ast::ExprPtr parseExpression(const SourceManager& sources, FileId file, Diagnostics& diags);
 
+// Drops the prediction caches (DFA states) that the generated lexer and parser share across
+// every parse in the process. They only ever grow; a long-lived process that parses many
+// different inputs (the fuzzer, an editor's language server) calls this now and then to keep
+// its memory bounded. Not safe while another thread is parsing.
+void clearParserCaches();
+
 // Limits that keep the recursive parser and every later recursive pass off the end of the
 // stack (see the nesting scan in parser.cpp and the depth check in ast_builder.cpp).
 inline constexpr unsigned kMaxNesting = 256;     // ( [ {, prefix operators, ** chains, else-if

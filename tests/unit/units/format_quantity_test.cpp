@@ -20,7 +20,7 @@ Dimension dimOf(std::string_view name) {
 
 }  // namespace
 
-TEST_CASE("formatQuantity: picks the prefix that puts the number in [1, 1000)") {
+TEST_CASE("formatQuantity: picks the prefix that puts the number between 1 and 1000") {
   CHECK(formatQuantity(-0.07, dimOf("V")) == "-70 mV");
   CHECK(formatQuantity(0.02, dimOf("s")) == "20 ms");
   CHECK(formatQuantity(0.5e-9, dimOf("A")) == "500 pA");
