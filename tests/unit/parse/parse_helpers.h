@@ -10,43 +10,13 @@
 #include "compiler/diagnostics/diagnostics.h"
 #include "compiler/parse/parser.h"
 #include "compiler/source/source_manager.h"
+#include "tests/unit/support/diagnostic_queries.h"
 
 namespace snn::testing {
 
-struct Parsed {
-  SourceManager sources;
-  Diagnostics diags;
+struct Parsed : DiagnosticQueries {
   FileId file = kNoFile;
   ast::Module module;
-
-  // "line:column" of a range's start.
-  std::string at(SourceRange range) const {
-    LineColumn lc = sources.file(range.file).lineColumn(range.begin);
-    return std::to_string(lc.line) + ":" + std::to_string(lc.column);
-  }
-  std::string_view text(SourceRange range) const {
-    return sources.file(range.file).text().substr(range.begin, range.end - range.begin);
-  }
-  std::size_t count(DiagnosticKind kind) const {
-    std::size_t n = 0;
-    for (const auto& d : diags.all()) n += d.kind == kind;
-    return n;
-  }
-  const Diagnostic* first(DiagnosticKind kind) const {
-    for (const auto& d : diags.all()) {
-      if (d.kind == kind) return &d;
-    }
-    return nullptr;
-  }
-  // Every diagnostic as "line:col Kind: message", one per line, for failure messages.
-  std::string all() const {
-    std::string out;
-    for (const auto& d : diags.all()) {
-      out += (d.range.valid() ? at(d.range) : std::string("-")) + " " +
-             std::string(diagnosticKindName(d.kind)) + ": " + d.message + "\n";
-    }
-    return out;
-  }
 };
 
 inline std::unique_ptr<Parsed> parseText(std::string text, std::string name = "test.snn") {

@@ -8,6 +8,7 @@
 
 #include "compiler/sema/summary.h"
 #include "tests/unit/sema/sema_helpers.h"
+#include "tests/unit/support/design_example.h"
 
 namespace snn {
 namespace {
@@ -23,51 +24,10 @@ Dimension second() {
   return Dimension::base(BaseDimension::Time);
 }
 
-constexpr const char* kExample = R"snn(
-neuron LIF {
-    parameters {
-        tau     = 20 ms
-        V_rest  = -70 mV
-        V_th    = -50 mV
-        V_reset = -60 mV
-    }
-    state {
-        V     : volt = V_rest
-        I_ext : volt = 0 mV            // set by the experiment
-        I_syn : volt = 0 mV            // written by synapses
-    }
-    equations {
-        dV/dt = (-(V - V_rest) + I_ext + I_syn) / tau   (unless refractory)
-    }
-    threshold V >= V_th
-    reset { V = V_reset }
-    refractory 2 ms
-    method euler                       // optional; default is chosen (section 4)
-}
-
-experiment ei_network {
-    dt   = 0.1 ms
-    seed = 42
-
-    population E = LIF[400] { V = V_rest + rand() * 10 mV;  I_ext = 5 mV }
-    population I = LIF[100](tau = 10 ms) { V = V_rest + rand() * 10 mV }
-
-    connect E -> E { p = 0.05 if i != j;  delay = 1 ms;  on pre { I_syn += 0.5 mV } }
-    connect E -> I { p = 0.10;            delay = 1 ms;  on pre { I_syn += 1.0 mV } }
-    connect I -> E { p = 0.25;            delay = 1 ms;  on pre { I_syn -= 2.0 mV } }
-
-    record spikes(E), spikes(I), rate(E)
-
-    run 500 ms
-
-    print "Mean E rate: {mean_rate(E):.1f} Hz"
-    plot raster(E, I) to "ei_network.svg"
-    plot rate(E, smooth = gaussian(20 ms)) to "ei_rate.svg"
-}
-)snn";
+using testing::kDesignExample;
 
 TEST_CASE("the LANGUAGE.md example checks without diagnostics") {
-  auto c = checkText(kExample);
+  auto c = checkText(kDesignExample);
   CHECK_CLEAN(c);
   const auto& lif = c->checkedModel("LIF");
   REQUIRE(lif.parameters.size() == 4);
@@ -96,7 +56,7 @@ TEST_CASE("the LANGUAGE.md example checks without diagnostics") {
 }
 
 TEST_CASE("the LANGUAGE.md example: names resolve to what they mean") {
-  auto c = checkText(kExample);
+  auto c = checkText(kDesignExample);
   const auto& lif = c->checkedModel("LIF");
   // dV/dt = (-(V - V_rest) + I_ext + I_syn) / tau: find `tau` and `V`.
   const auto& div = static_cast<const ast::BinaryExpr&>(*lif.odes[0].rhs);
@@ -115,7 +75,7 @@ TEST_CASE("the LANGUAGE.md example: names resolve to what they mean") {
 }
 
 TEST_CASE("the LANGUAGE.md example: the protocol in order, with SI values") {
-  auto c = checkText(kExample);
+  auto c = checkText(kDesignExample);
   REQUIRE(c->program.experiments.size() == 1);
   const auto& e = c->program.experiments[0];
   CHECK(e.dt == doctest::Approx(1e-4));
@@ -154,7 +114,7 @@ TEST_CASE("the LANGUAGE.md example: the protocol in order, with SI values") {
 }
 
 TEST_CASE("the summary of `snnc check -v` shows values and units") {
-  auto c = checkText(kExample);
+  auto c = checkText(kDesignExample);
   std::ostringstream out;
   sema::printModelSummary(c->program, out);
   const std::string text = out.str();

@@ -15,43 +15,15 @@
 #include "compiler/sema/check.h"
 #include "compiler/source/source_manager.h"
 #include "compiler/units/unit_table.h"
+#include "tests/unit/support/diagnostic_queries.h"
 
 namespace snn::testing {
 
-struct Checked {
-  SourceManager sources;
+struct Checked : DiagnosticQueries {
   Diagnostics parse_diags;
-  Diagnostics diags;
   std::vector<ast::Module> modules;
   sema::CheckedProgram program;
 
-  std::string at(SourceRange range) const {
-    if (!range.valid()) return "-";
-    LineColumn lc = sources.file(range.file).lineColumn(range.begin);
-    return std::to_string(lc.line) + ":" + std::to_string(lc.column);
-  }
-  std::string_view text(SourceRange range) const {
-    return sources.file(range.file).text().substr(range.begin, range.end - range.begin);
-  }
-  std::size_t count(DiagnosticKind kind) const {
-    std::size_t n = 0;
-    for (const auto& d : diags.all()) n += d.kind == kind;
-    return n;
-  }
-  const Diagnostic* first(DiagnosticKind kind) const {
-    for (const auto& d : diags.all())
-      if (d.kind == kind) return &d;
-    return nullptr;
-  }
-  // Every diagnostic as "line:col Kind: message", one per line, notes indented.
-  std::string all() const {
-    std::string out;
-    for (const auto& d : diags.all()) {
-      out += at(d.range) + " " + std::string(diagnosticKindName(d.kind)) + ": " + d.message + "\n";
-      for (const auto& n : d.notes) out += "    " + at(n.range) + " note: " + n.message + "\n";
-    }
-    return out;
-  }
   bool hasNote(const Diagnostic& d, std::string_view fragment) const {
     for (const auto& n : d.notes)
       if (n.message.find(fragment) != std::string::npos) return true;
