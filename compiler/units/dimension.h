@@ -33,7 +33,12 @@ class Dimension {
  public:
   using Exponents = std::array<Rational, kBaseDimensionCount>;
 
-  constexpr Dimension() = default;  // dimensionless
+  // Dimensionless. Each element is spelled out: GCC 12 at -O2 folded the implicit
+  // element-wise initialisation of the array (one initialiser repeated over a range) into the
+  // wrong constant, leaving den = 0 in elements 2 and up. tests/unit/units/ guards it.
+  constexpr Dimension()
+      : exponents_{Rational(), Rational(), Rational(), Rational(), Rational(), Rational(),
+                   Rational()} {}
   constexpr explicit Dimension(const Exponents& exponents) : exponents_(exponents) {}
 
   static constexpr Dimension dimensionless() { return Dimension(); }

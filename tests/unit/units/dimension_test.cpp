@@ -3,6 +3,7 @@
 #include "compiler/units/dimension.h"
 
 #include <limits>
+#include <vector>
 
 #include <doctest/doctest.h>
 
@@ -120,4 +121,19 @@ TEST_CASE("dimension: toBaseString") {
   CHECK(kSiemens.toBaseString() == "kg^-1 * m^-2 * s^3 * A^2");
   CHECK(dim(0, 0, Rational(-1, 2), 0).toBaseString() == "s^(-1/2)");
   CHECK(dim(0, 0, 0, 0, 1, -3, 1).toBaseString() == "K * mol^-3 * cd");
+}
+
+// GCC 12 at -O2 once folded Dimension's default construction into a constant with den = 0 in
+// elements 2 and up, so that every product of two dimensionless values failed. Dimensions
+// made at run time (not in a constant expression) must be dimensionless and multiply.
+TEST_CASE("dimensions default-constructed at run time are dimensionless and multiply") {
+  volatile std::size_t count = 5;
+  std::vector<snn::units::Dimension> dims(count);
+  for (const auto& d : dims) {
+    CHECK(d.isDimensionless());
+    for (auto e : d.exponents()) CHECK(e.den == 1);
+    auto product = d * d;
+    REQUIRE(product.has_value());
+    CHECK(product->isDimensionless());
+  }
 }
