@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
   auto* check = app.add_subcommand("check", "Parse and check models (names, types, units); print diagnostics");
   std::vector<std::string> check_files;
   bool verbose = false;
-  check->add_option("files", check_files, "Model files (.snn)")->required()->check(CLI::ExistingFile);
+  check->add_option("files", check_files, "Model files (.snn)")->required();
   check->add_flag("-v,--verbose", verbose,
                   "Print each model's parameters, state variables and sub-expressions with units");
 
@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
   emit->add_option("form", emit_what, "What to print: ast (the syntax tree)")
       ->required()
       ->check(CLI::IsMember({"ast"}));
-  emit->add_option("file", emit_file, "Model file (.snn)")->required()->check(CLI::ExistingFile);
+  emit->add_option("file", emit_file, "Model file (.snn)")->required();
 
   try {
     app.parse(argc, argv);

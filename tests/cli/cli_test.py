@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Tests of snnc's command line as a user meets it: exit codes, help, colour, missing files.
+
+Usage: cli_test.py SNNC SOURCE_DIR
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+snnc, root = sys.argv[1], sys.argv[2]
+failures = []
+checks = 0
+
+
+def run(*args):
+    return subprocess.run([snnc, *args], capture_output=True, text=True, timeout=60)
+
+
+def expect(name, condition, proc=None):
+    global checks
+    checks += 1
+    if not condition:
+        detail = f"\n  exit {proc.returncode}\n  stdout: {proc.stdout[:500]}\n  stderr: {proc.stderr[:500]}" if proc else ""
+        failures.append(name + detail)
+
+
+example = os.path.join(root, "examples", "ei_network.snn")
+with tempfile.TemporaryDirectory() as tmp:
+    bad = os.path.join(tmp, "bad.snn")
+    with open(bad, "w") as f:
+        f.write("neuron N {\n    state { V : volt }\n    threshold V > 5 nA\n}\n")
+
+    p = run("check", example)
+    expect("a clean model: exit 0, nothing printed", p.returncode == 0 and p.stdout == "" and p.stderr == "", p)
+
+    p = run("check", "--color=never", bad)
+    expect("a model with errors: exit 1", p.returncode == 1, p)
+    expect("the diagnostic names file, line and column",
+           f"{bad}:3:17: error: cannot compare these" in p.stderr, p)
+    expect("the source line and a caret follow", "    3 |     threshold V > 5 nA\n" in p.stderr and "^" in p.stderr, p)
+    expect("no colour when asked for none (and not a terminal)", "\033[" not in p.stderr, p)
+
+    p = run("check", "--color=always", bad)
+    expect("colour when asked", "\033[1;31merror: " in p.stderr, p)
+
+    p = run("check", os.path.join(tmp, "missing.snn"))
+    expect("a missing file: exit 1 and a diagnostic",
+           p.returncode == 1 and "cannot read" in p.stderr and "[FileNotReadable]" in p.stderr, p)
+
+    p = run("check", example, bad)
+    expect("several files: exit 1 if any has errors", p.returncode == 1, p)
+
+    p = run()
+    expect("no subcommand: usage error, exit 2", p.returncode == 2, p)
+    p = run("frobnicate")
+    expect("unknown subcommand: exit 2", p.returncode == 2, p)
+    p = run("check", "--no-such-flag", example)
+    expect("unknown flag: exit 2", p.returncode == 2, p)
+    p = run("emit", "bytecode-of-the-future", example)
+    expect("unknown emit form: exit 2", p.returncode == 2, p)
+
+    p = run("--help")
+    expect("--help lists the subcommands", p.returncode == 0 and "check" in p.stdout and "emit" in p.stdout, p)
+    p = run("check", "--help")
+    expect("check --help documents -v", p.returncode == 0 and "--verbose" in p.stdout, p)
+    p = run("--version")
+    expect("--version", p.returncode == 0 and p.stdout.startswith("snnc "), p)
+
+    p = run("check", "-v", example)
+    expect("check -v lists models with units",
+           p.returncode == 0 and "neuron LIF" in p.stdout and "volt" in p.stdout, p)
+
+    p = run("emit", "ast", example)
+    expect("emit ast prints the tree", p.returncode == 0 and "ei_network" in p.stdout, p)
+
+for f in failures:
+    print("FAIL:", f)
+print(f"{checks - len(failures)} passed, {len(failures)} failed")
+sys.exit(1 if failures else 0)
