@@ -51,7 +51,9 @@ int runCheck(const std::vector<std::string>& files, bool verbose, const CommonOp
     driver::runWithLargeStack([&] {
       auto result = driver::runFrontend(sources, file, diags);
       if (verbose && result.checked && !diags.hasErrors()) {
-        sema::printModelSummary(*result.checked, std::cout);
+        sema::printModelSummary(
+            *result.checked, std::cout, nullptr,
+            sema::modelsOfRootFile(*result.checked, result.program.modules.back()));
       }
     });
     printDiagnostics(diags, sources, options);

@@ -2,6 +2,7 @@
 #include "compiler/sema/summary.h"
 
 #include <cmath>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -28,8 +29,35 @@ void printModelSummary(const CheckedProgram& program, std::ostream& out) {
 
 void printModelSummary(const CheckedProgram& program, std::ostream& out,
                        const IntegrationMethodHook& method_of) {
+  printModelSummary(program, out, method_of, nullptr);
+}
+
+ModelFilter modelsOfRootFile(const CheckedProgram& program, const ast::Module& root) {
+  std::unordered_set<const CheckedModel*> used;
+  for (const auto& model : program.models) {
+    for (const auto& decl : root.models) {
+      if (model->decl == &decl) used.insert(model.get());
+    }
+  }
+  for (const auto& experiment : program.experiments) {
+    bool in_root = false;
+    for (const auto& decl : root.experiments) in_root = in_root || experiment.decl == &decl;
+    if (!in_root) continue;
+    for (const auto& population : experiment.populations) {
+      if (population.model) used.insert(population.model);
+    }
+    for (const auto& connect : experiment.connects) {
+      if (connect.synapse) used.insert(connect.synapse);
+    }
+  }
+  return [used = std::move(used)](const CheckedModel& m) { return used.count(&m) > 0; };
+}
+
+void printModelSummary(const CheckedProgram& program, std::ostream& out,
+                       const IntegrationMethodHook& method_of, const ModelFilter& include) {
   for (const auto& model : program.models) {
     const CheckedModel& m = *model;
+    if (include && !include(m)) continue;
     out << kindName(m) << " " << m.name << "\n";
     if (!m.parameters.empty()) {
       out << "  parameters:\n";

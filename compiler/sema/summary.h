@@ -20,4 +20,11 @@ using IntegrationMethodHook = std::function<std::string(const CheckedModel&, con
 void printModelSummary(const CheckedProgram& program, std::ostream& out,
                        const IntegrationMethodHook& method_of);
 
+// Which models `snnc check -v FILE` lists: those declared in FILE (the last module) and those
+// its experiments use, not every model of every imported library.
+using ModelFilter = std::function<bool(const CheckedModel&)>;
+ModelFilter modelsOfRootFile(const CheckedProgram& program, const ast::Module& root);
+void printModelSummary(const CheckedProgram& program, std::ostream& out,
+                       const IntegrationMethodHook& method_of, const ModelFilter& include);
+
 }  // namespace snn::sema

@@ -71,6 +71,9 @@ with tempfile.TemporaryDirectory() as tmp:
     expect("check -v lists models with units",
            p.returncode == 0 and "neuron LIF" in p.stdout and "volt" in p.stdout, p)
 
+    expect("check -v lists only the models the file declares or uses",
+           "neuron HH" not in p.stdout and "synapse STDP" not in p.stdout, p)
+
     p = run("emit", "ast", example)
     expect("emit ast prints the tree", p.returncode == 0 and "ei_network" in p.stdout, p)
 
