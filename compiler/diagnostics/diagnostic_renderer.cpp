@@ -61,7 +61,8 @@ std::size_t displayColumn(std::string_view line, std::size_t byte_offset) {
 }
 
 void renderOne(std::string& out, Severity severity, SourceRange range, const std::string& message,
-               std::string_view kind, const SourceManager& sources, const RenderOptions& o) {
+               std::string_view kind, const SourceManager& sources, const RenderOptions& o,
+               const std::vector<SourceRange>& highlights = {}) {
   auto paint = [&](std::string_view colour, std::string_view text) {
     if (o.colour) {
       out += colour;
@@ -100,9 +101,20 @@ void renderOne(std::string& out, Severity severity, SourceRange range, const std
   out += '\n';
   out += std::string(gutter.size() - 2, ' ');
   out += "| ";
-  out += std::string(caret_col, ' ');
-  std::string marker = "^" + std::string(end_col - caret_col - 1, '~');
-  paint(kGreen, marker);
+  // The marker line: tildes under each highlight on this line, then the caret's range.
+  std::string marker(std::max(end_col, caret_col + 1), ' ');
+  for (const SourceRange& h : highlights) {
+    if (h.file != range.file || h.begin < line_start || h.begin > line_start + line.size()) continue;
+    std::size_t from = displayColumn(line, h.begin - line_start);
+    std::size_t to = displayColumn(line, std::min<std::size_t>(h.end - line_start, line.size()));
+    if (to > marker.size()) marker.resize(to, ' ');
+    for (std::size_t c = from; c < to; ++c) marker[c] = '~';
+  }
+  for (std::size_t c = caret_col + 1; c < end_col; ++c) marker[c] = '~';
+  marker[caret_col] = '^';
+  std::size_t first = marker.find_first_not_of(' ');
+  out += marker.substr(0, first);
+  paint(kGreen, marker.substr(first));
   out += '\n';
 }
 
@@ -112,7 +124,8 @@ std::string renderDiagnostic(const Diagnostic& d, const SourceManager& sources,
                              const RenderOptions& options) {
   std::string out;
   renderOne(out, d.severity, d.range, d.message,
-            options.show_kind ? diagnosticKindName(d.kind) : std::string_view{}, sources, options);
+            options.show_kind ? diagnosticKindName(d.kind) : std::string_view{}, sources, options,
+            d.highlights);
   for (const auto& note : d.notes) {
     renderOne(out, Severity::Note, note.range, note.message, {}, sources, options);
   }

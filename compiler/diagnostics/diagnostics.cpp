@@ -37,6 +37,13 @@ Builder& Builder::note(SourceRange range, std::string message) {
   return *this;
 }
 
+Builder& Builder::highlight(SourceRange range) {
+  if (index_ != Diagnostics::kDropped && range.valid()) {
+    owner_->diagnostics_[index_].highlights.push_back(range);
+  }
+  return *this;
+}
+
 std::size_t Diagnostics::add(DiagnosticKind kind, SourceRange range, std::string message) {
   if (stopped_) return kDropped;
   Severity severity = diagnosticSeverity(kind);

@@ -37,9 +37,12 @@ struct DiagnosticNote {
 struct Diagnostic {
   DiagnosticKind kind;
   Severity severity;
-  SourceRange range;
+  SourceRange range;  // the caret goes at its start, tildes under the rest
   std::string message;
   std::vector<DiagnosticNote> notes;
+  // More ranges underlined with tildes on the caret's line, as clang marks both operands of
+  // a mismatched `+`: `E_L + I_0` becomes `~~~ ^ ~~~`.
+  std::vector<SourceRange> highlights = {};
 };
 
 class Diagnostics;
@@ -50,6 +53,7 @@ class Builder {
   Builder(Diagnostics* owner, std::size_t index) : owner_(owner), index_(index) {}
   Builder& note(SourceRange range, std::string message);
   Builder& note(std::string message) { return note(SourceRange{}, std::move(message)); }
+  Builder& highlight(SourceRange range);
 
  private:
   Diagnostics* owner_;

@@ -702,6 +702,9 @@ Builder ExprChecker::reportMismatch(SourceRange range, const std::string& contex
                                     const Type& right, const ast::Expr* right_expr) {
   auto b = diags().report(DiagnosticKind::DimensionMismatch, range, context, left_what,
                           left.dim.toUnitString(), right_what, right.dim.toUnitString());
+  // Both sides underlined, the caret at the operator, as clang does.
+  if (left_expr) b.highlight(left_expr->range);
+  if (right_expr) b.highlight(right_expr->range);
   if (left_expr) addDeclarationNotes(b, *left_expr);
   if (right_expr) addDeclarationNotes(b, *right_expr);
   // `V > 0` with V in volt: the usual fix is a unit on the number.

@@ -67,3 +67,19 @@ TEST_CASE("invalid UTF-8 and NUL bytes are found") {
 }
 
 }  // namespace snn
+
+namespace snn {
+
+TEST_CASE("highlights underline both operands, the caret stays at the operator") {
+  SourceManager sources;
+  FileId file = sources.addBuffer("m.snn", "x = E_L + I_0\n");
+  Diagnostics diags;
+  diags.report(DiagnosticKind::UndefinedName, SourceRange{file, 8, 9}, "+")
+      .highlight(SourceRange{file, 4, 7})
+      .highlight(SourceRange{file, 10, 13});
+  std::string text = renderDiagnostic(diags.all()[0], sources);
+  CHECK(text.find("m.snn:1:9:") == 0);
+  CHECK(text.find("\n      |     ~~~ ^ ~~~\n") != std::string::npos);
+}
+
+}  // namespace snn
