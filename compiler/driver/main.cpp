@@ -12,6 +12,7 @@
 #include "compiler/ast/tree_dump.h"
 #include "compiler/diagnostics/diagnostic_renderer.h"
 #include "compiler/driver/frontend.h"
+#include "compiler/equations/equations.h"
 #include "compiler/sema/check.h"
 
 namespace {
@@ -50,9 +51,12 @@ int runCheck(const std::vector<std::string>& files, bool verbose, const CommonOp
     Diagnostics diags;
     driver::runWithLargeStack([&] {
       auto result = driver::runFrontend(sources, file, diags);
-      if (verbose && result.checked && !diags.hasErrors()) {
+      if (!result.checked) return;
+      // The equations stage checks declared integration methods and chooses the others.
+      auto analysed = equations::analyzeEquations(*result.checked, diags);
+      if (verbose && !diags.hasErrors()) {
         sema::printModelSummary(
-            *result.checked, std::cout, nullptr,
+            *result.checked, std::cout, analysed.methodHook(),
             sema::modelsOfRootFile(*result.checked, result.program.modules.back()));
       }
     });
