@@ -6,6 +6,7 @@
 #include "compiler/diagnostics/diagnostics.h"
 #include "compiler/parse/module_loader.h"
 #include "compiler/parse/parser.h"
+#include "compiler/equations/equations.h"
 #include "compiler/sema/check.h"
 
 namespace snn::fuzz {
@@ -23,7 +24,8 @@ std::size_t runFrontendOnce(std::string text) {
     FileId again = sources.addBuffer("printed.snn", printed);
     (void)parse::parseFile(sources, again, reparse);
     if (reparse.hasErrors()) __builtin_trap();
-    (void)sema::check(program, diags);
+    auto checked = sema::check(program, diags);
+    (void)equations::analyzeEquations(checked, diags);
   }
   // Rendering touches every range: it must stay inside the file.
   for (const auto& d : diags.all()) (void)renderDiagnostic(d, sources);
