@@ -104,7 +104,9 @@ ValueId KernelBuilder::rand(std::int64_t stream, ValueId element) {
 ValueId KernelBuilder::randn(std::int64_t stream, ValueId element) {
   ValueId id = emit(Opcode::Randn, Type::F64, element);
   kernel_.body[id].imm = stream;
-  // A normal draw uses two uniforms (Box-Muller); keep its counter apart from rand's.
+  // A normal draw uses the two uniforms of one Philox block half (Box-Muller): draws 2k and
+  // 2k+1. Start at an even index so that it never shares bits with an earlier rand().
+  next_draw_ = (next_draw_ + 1) & ~std::uint32_t{1};
   kernel_.body[id].slot = next_draw_;
   next_draw_ += 2;
   return id;

@@ -179,4 +179,18 @@ TEST_CASE("dead code is removed; selects on constant conditions collapse") {
   CHECK(verify(k).empty());
 }
 
+TEST_CASE("a normal draw never shares its uniforms with an earlier uniform draw") {
+  Kernel k;
+  k.name = "draws";
+  KernelBuilder b(k);
+  ValueId e = b.element();
+  ValueId u = b.rand(3, e);
+  ValueId n = b.randn(3, e);
+  ValueId u2 = b.rand(3, e);
+  // Box-Muller uses draws 2k and 2k+1: the normal must start at an even index past the uniform.
+  CHECK(k.body[u].slot == 0);
+  CHECK(k.body[n].slot == 2);
+  CHECK(k.body[u2].slot == 4);
+}
+
 }  // namespace snn::ir
