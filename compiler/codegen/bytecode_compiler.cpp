@@ -54,17 +54,19 @@ bool isBinaryFamily(Opcode op) {
     case Opcode::Lt:
     case Opcode::Le:
     case Opcode::Gt:
-    case Opcode::Ge: return true;
-    default: return false;
+    case Opcode::Ge:
+      return true;
+    default:
+      return false;
   }
 }
 
+// clang-format off
 Family family(Opcode op) {
   switch (op) {
-#define FAMILY(Name) \
-  case Opcode::Name: return {Op::Name, Op::Name##RS, Op::Name##SR};
-    FAMILY(Add) FAMILY(Sub) FAMILY(Mul) FAMILY(Div) FAMILY(Mod) FAMILY(Pow) FAMILY(Min)
-    FAMILY(Max) FAMILY(Eq) FAMILY(Ne) FAMILY(Lt) FAMILY(Le) FAMILY(Gt) FAMILY(Ge)
+#define FAMILY(Name) case Opcode::Name: return {Op::Name, Op::Name##RS, Op::Name##SR};
+    FAMILY(Add) FAMILY(Sub) FAMILY(Mul) FAMILY(Div) FAMILY(Mod) FAMILY(Pow) FAMILY(Min) FAMILY(Max)
+    FAMILY(Eq) FAMILY(Ne) FAMILY(Lt) FAMILY(Le) FAMILY(Gt) FAMILY(Ge)
 #undef FAMILY
     default: throw std::logic_error("bytecode: not a binary opcode");
   }
@@ -74,17 +76,16 @@ Family family(Opcode op) {
 // B (, C) = operands.
 Op sameNamed(Opcode op) {
   switch (op) {
-#define SAME(Name) \
-  case Opcode::Name: return Op::Name;
-    SAME(Neg) SAME(Exp) SAME(Log) SAME(Log10) SAME(Sqrt) SAME(Sin) SAME(Cos) SAME(Tan)
-    SAME(Sinh) SAME(Cosh) SAME(Tanh) SAME(Asin) SAME(Acos) SAME(Atan) SAME(Abs) SAME(Floor)
-    SAME(Ceil) SAME(Sign) SAME(Exprel) SAME(IntToFloat) SAME(FloatToInt) SAME(And) SAME(Or)
-    SAME(Not)
+#define SAME(Name) case Opcode::Name: return Op::Name;
+    SAME(Neg) SAME(Exp) SAME(Log) SAME(Log10) SAME(Sqrt) SAME(Sin) SAME(Cos) SAME(Tan) SAME(Sinh)
+    SAME(Cosh) SAME(Tanh) SAME(Asin) SAME(Acos) SAME(Atan) SAME(Abs) SAME(Floor) SAME(Ceil)
+    SAME(Sign) SAME(Exprel) SAME(IntToFloat) SAME(FloatToInt) SAME(And) SAME(Or) SAME(Not)
 #undef SAME
     default:
       throw std::logic_error(fmt::format("bytecode: no instruction for `{}`", ir::info(op).spelling));
   }
 }
+// clang-format on
 
 // Lowest-numbered free register first, so that hot registers are reused and stay in cache.
 class RegisterPool {
@@ -129,7 +130,8 @@ class Compiler {
     }
     out_.name = k_.name;
     out_.domain = std::string(ir::spelling(k_.domain));
-    for (const auto& b : k_.buffers) out_.buffers.push_back({b.name, b.type == ir::Type::I64, b.written});
+    for (const auto& b : k_.buffers)
+      out_.buffers.push_back({b.name, b.type == ir::Type::I64, b.written});
     for (const auto& p : k_.params) out_.params.push_back(p.name);
     for (const auto& t : k_.tables) out_.tables.push_back(t.name);
     classify();
@@ -140,8 +142,9 @@ class Compiler {
     emitBody();
     if (out_.num_vector_registers > interpreter::kMaxVectorRegisters ||
         out_.num_scalar_registers > interpreter::kMaxScalarRegisters) {
-      throw std::logic_error(fmt::format("bytecode: kernel `{}` needs {} vector and {} scalar registers, beyond the limits",
-                                         k_.name, out_.num_vector_registers, out_.num_scalar_registers));
+      throw std::logic_error(fmt::format(
+          "bytecode: kernel `{}` needs {} vector and {} scalar registers, beyond the limits",
+          k_.name, out_.num_vector_registers, out_.num_scalar_registers));
     }
     return std::move(out_);
   }
@@ -160,12 +163,15 @@ class Compiler {
         case Opcode::Param:
         case Opcode::Time:
         case Opcode::TimeStep:
-        case Opcode::Count: uniform_[v] = true; break;
+        case Opcode::Count:
+          uniform_[v] = true;
+          break;
         default:
           if (ir::info(inst.op).effect != ir::Effect::Pure) break;  // loads and writes
           if (inst.op == Opcode::Element) break;
           uniform_[v] = true;
-          for (std::size_t a = 0; a < arity(v); ++a) uniform_[v] = uniform_[v] && uniform_[inst.operands[a]];
+          for (std::size_t a = 0; a < arity(v); ++a)
+            uniform_[v] = uniform_[v] && uniform_[inst.operands[a]];
       }
     }
   }
@@ -188,10 +194,18 @@ class Compiler {
       std::uint64_t bits = 0;
       interpreter::ConstantType type;
       switch (inst.op) {
-        case Opcode::Time: scalar_[v] = interpreter::kTimeRegister; continue;
-        case Opcode::TimeStep: scalar_[v] = interpreter::kDtRegister; continue;
-        case Opcode::Count: scalar_[v] = interpreter::kCountRegister; continue;
-        case Opcode::Param: scalar_[v] = interpreter::kFirstParamRegister + inst.slot; continue;
+        case Opcode::Time:
+          scalar_[v] = interpreter::kTimeRegister;
+          continue;
+        case Opcode::TimeStep:
+          scalar_[v] = interpreter::kDtRegister;
+          continue;
+        case Opcode::Count:
+          scalar_[v] = interpreter::kCountRegister;
+          continue;
+        case Opcode::Param:
+          scalar_[v] = interpreter::kFirstParamRegister + inst.slot;
+          continue;
         case Opcode::ConstF:
           bits = std::bit_cast<std::uint64_t>(inst.constant);
           type = interpreter::ConstantType::F64;
@@ -201,10 +215,11 @@ class Compiler {
           type = interpreter::ConstantType::I64;
           break;
         case Opcode::ConstB:
-          bits = inst.constant != 0 ? 1 : 0;
+          bits = std::bit_cast<std::uint64_t>(inst.constant != 0 ? 1.0 : 0.0);
           type = interpreter::ConstantType::Bool;
           break;
-        default: continue;
+        default:
+          continue;
       }
       auto key = std::make_pair(bits, static_cast<int>(type));
       auto found = pool.find(key);
@@ -243,7 +258,8 @@ class Compiler {
         // The condition is always a register; either value may be scalar.
         return a > 0 && uniform_[x] ? Form::Scalar : Form::Vector;
       case Opcode::Clip:
-        if (!uniform_[inst.operands[0]] && uniform_[inst.operands[1]] && uniform_[inst.operands[2]]) {
+        if (!uniform_[inst.operands[0]] && uniform_[inst.operands[1]] &&
+            uniform_[inst.operands[2]]) {
           return a == 0 ? Form::Vector : Form::Scalar;
         }
         return Form::Vector;
@@ -276,7 +292,9 @@ class Compiler {
   }
 
   void checkRegister(std::uint32_t r) const {
-    if (r > 0xffff) throw std::logic_error(fmt::format("bytecode: kernel `{}` needs more than 65536 registers", k_.name));
+    if (r > 0xffff)
+      throw std::logic_error(
+          fmt::format("bytecode: kernel `{}` needs more than 65536 registers", k_.name));
   }
 
   // Emits the instruction for v into `code`. r[a] is operand a's register (scalar or vector as
@@ -287,7 +305,9 @@ class Compiler {
     checkRegister(dst == kNone ? 0 : dst);
     for (std::uint32_t x : r) checkRegister(x == kNone ? 0 : x);
     switch (inst.op) {
-      case Opcode::Element: code.push_back(word(Op::Element, dst)); return;
+      case Opcode::Element:
+        code.push_back(word(Op::Element, dst));
+        return;
       case Opcode::Load:
         code.push_back(f[0] == Form::ElementIndex ? word(Op::LoadE, dst, 0, inst.slot)
                                                   : word(Op::Load, dst, r[0], inst.slot));
@@ -304,15 +324,21 @@ class Compiler {
         code.push_back(f[0] == Form::ElementIndex ? word(Op::AccumulateE, 0, r[1], inst.slot)
                                                   : word(Op::Accumulate, r[0], r[1], inst.slot));
         return;
-      case Opcode::EmitSpike: code.push_back(word(Op::Spike, r[0])); return;
-      case Opcode::Timed: code.push_back(word(Op::Timed, dst, r[0], inst.slot)); return;
+      case Opcode::EmitSpike:
+        code.push_back(word(Op::Spike, r[0]));
+        return;
+      case Opcode::Timed:
+        code.push_back(word(Op::Timed, dst, r[0], inst.slot));
+        return;
       case Opcode::Rand:
       case Opcode::Randn: {
         if (inst.imm < 0 || inst.imm > 0xffff) {
-          throw std::logic_error(fmt::format("bytecode: kernel `{}`: random stream {} outside 0..65535", k_.name, inst.imm));
+          throw std::logic_error(fmt::format(
+              "bytecode: kernel `{}`: random stream {} outside 0..65535", k_.name, inst.imm));
         }
         code.push_back(word(inst.op == Opcode::Rand ? Op::Rand : Op::Randn, dst, r[0]));
-        code.push_back(word(Op::Extra, static_cast<std::uint32_t>(inst.imm), inst.slot >> 16, inst.slot & 0xffff));
+        code.push_back(word(Op::Extra, static_cast<std::uint32_t>(inst.imm), inst.slot >> 16,
+                            inst.slot & 0xffff));
         return;
       }
       case Opcode::Select: {
@@ -326,7 +352,8 @@ class Compiler {
         code.push_back(word(f[1] == Form::Scalar ? Op::ClipSS : Op::Clip, dst, r[0], r[1]));
         code.push_back(word(Op::Extra, r[2]));
         return;
-      default: break;
+      default:
+        break;
     }
     if (isBinaryFamily(inst.op)) {
       Family fam = family(inst.op);
@@ -422,6 +449,8 @@ class Compiler {
 
 }  // namespace
 
-interpreter::BytecodeKernel compileToBytecode(const ir::Kernel& kernel) { return Compiler(kernel).run(); }
+interpreter::BytecodeKernel compileToBytecode(const ir::Kernel& kernel) {
+  return Compiler(kernel).run();
+}
 
 }  // namespace snn::codegen

@@ -4,6 +4,7 @@
 #include "vm/interpreter/bytecode.h"
 
 #include <array>
+#include <bit>
 
 #include <fmt/format.h>
 
@@ -34,12 +35,16 @@ class Verifier {
                           kMaxScalarRegisters));
     }
     if (k_.firstTemporaryRegister() > k_.num_scalar_registers) {
-      problem(fmt::format("{} scalar registers cannot hold t, dt, count, {} parameters and {} constants",
-                          k_.num_scalar_registers, k_.params.size(), k_.constants.size()));
+      problem(fmt::format(
+          "{} scalar registers cannot hold t, dt, count, {} parameters and {} constants",
+          k_.num_scalar_registers, k_.params.size(), k_.constants.size()));
     }
     for (std::size_t n = 0; n < k_.constants.size(); ++n) {
       const Constant& c = k_.constants[n];
-      if (c.type == ConstantType::Bool && c.bits > 1) problem(fmt::format("bool constant {} is not 0 or 1", n));
+      if (c.type == ConstantType::Bool && c.bits != std::bit_cast<std::uint64_t>(0.0) &&
+          c.bits != std::bit_cast<std::uint64_t>(1.0)) {
+        problem(fmt::format("bool constant {} is not 0.0 or 1.0", n));
+      }
     }
     if (!problems_.empty()) return problems_;  // the register counts below would be meaningless
     section("uniform", k_.uniform_code, false);
@@ -85,8 +90,9 @@ class Verifier {
           }
         }
         if (!body && inst.a < k_.firstTemporaryRegister()) {
-          here(fmt::format("`{}` overwrites s{}, which holds t, dt, count, a parameter or a constant",
-                           info.mnemonic, inst.a));
+          here(fmt::format(
+              "`{}` overwrites s{}, which holds t, dt, count, a parameter or a constant",
+              info.mnemonic, inst.a));
         }
       }
       if (writesBuffer(op) && inst.c < k_.buffers.size() && !k_.buffers[inst.c].written) {
@@ -129,7 +135,8 @@ class Verifier {
         }
         break;
       case 's':
-        if (value >= scalars) bad(fmt::format("register s{} out of range ({} scalar registers)", value, scalars));
+        if (value >= scalars)
+          bad(fmt::format("register s{} out of range ({} scalar registers)", value, scalars));
         break;
       case 'f':
       case 'x':
@@ -142,7 +149,8 @@ class Verifier {
         }
         break;
       case 't':
-        if (value >= k_.tables.size()) bad(fmt::format("table slot {} out of range ({} tables)", value, k_.tables.size()));
+        if (value >= k_.tables.size())
+          bad(fmt::format("table slot {} out of range ({} tables)", value, k_.tables.size()));
         break;
       case 'n':
         break;  // a random stream: every 16-bit value is one
@@ -162,8 +170,12 @@ class Verifier {
 
 }  // namespace
 
-const OpInfo& opInfo(Op op) { return kOpInfo[static_cast<std::size_t>(op)]; }
+const OpInfo& opInfo(Op op) {
+  return kOpInfo[static_cast<std::size_t>(op)];
+}
 
-std::vector<std::string> verifyBytecode(const BytecodeKernel& kernel) { return Verifier(kernel).run(); }
+std::vector<std::string> verifyBytecode(const BytecodeKernel& kernel) {
+  return Verifier(kernel).run();
+}
 
 }  // namespace snn::interpreter

@@ -10,7 +10,8 @@
 //
 // The scalar file is laid out as [t, dt, count, params..., constants..., temporaries...]: time,
 // parameters and constants cost no instruction at all, the interpreter writes them before the
-// uniform section runs. Registers are untyped 64-bit words (f64, i64, or a bool as 0/1); the
+// uniform section runs. Registers are untyped 64-bit words (f64, i64, or a bool as the f64 0.0
+// or 1.0); the
 // verifier checks what memory safety needs (register and slot ranges, section rules, the
 // `extra` words), the compiler is trusted for the types.
 #pragma once
@@ -69,7 +70,7 @@ inline constexpr std::uint32_t kFirstParamRegister = 3;
 enum class ConstantType : std::uint8_t { F64, I64, Bool };
 
 struct Constant {
-  std::uint64_t bits = 0;  // the word as stored (an f64's bit pattern, an i64, 0/1)
+  std::uint64_t bits = 0;  // the word as stored (an f64's or a bool's f64 bit pattern, an i64)
   ConstantType type = ConstantType::F64;
 };
 

@@ -12,7 +12,8 @@
 // batches of kBatchSize elements, each instruction over the whole batch before the next. Writes
 // are therefore visible to later instructions of every element of the batch, and scatters and
 // accumulations apply in element order (several synapses onto one target add up in order).
-// Spikes are appended in domain order when the kernel has one `spike`.
+// Spikes are appended in domain order when the kernel has one `spike`. A context is one
+// kernel's state: threads that run the same kernel need a context each.
 #pragma once
 
 #include <cstddef>
@@ -20,6 +21,7 @@
 #include <memory>
 #include <span>
 #include <stdexcept>
+#include <string_view>
 #include <vector>
 
 #include "vm/interpreter/bytecode.h"
@@ -43,18 +45,33 @@ struct SpikeList {
   void clear() { size = 0; }
 };
 
-// A register word: an f64, an i64, or a bool as the i64 0 or 1.
+// The instruction sets the body loop is compiled for (x86-64 micro-architecture levels, where the
+// compiler has them). Every one gives the same bits; the wider ones are faster. A context uses
+// the best this CPU has unless told otherwise (tests run them all).
+enum class InstructionSet : std::uint8_t { Baseline, X86_64_V3, X86_64_V4 };
+
+// Compiled in and supported by this CPU, from the baseline up.
+std::span<const InstructionSet> availableInstructionSets();
+std::string_view name(InstructionSet set);
+
+// A register word: an f64, an i64, or a bool as the f64 0.0 or 1.0.
 union Word {
   double f;
   std::int64_t i;
 };
 
-// Bad bindings or out-of-range indices found while running; the kernel's state may be partly
-// updated (the batch with the problem is not).
+// Bad bindings or out-of-range indices found while running. The instruction that finds an
+// out-of-range index applies nothing to that batch; earlier batches and earlier instructions of
+// the same batch have been applied.
 class InterpreterError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+struct Frame;  // execute.h
+// Runs one section of a kernel; one per instruction set (execute.h).
+using SectionFunction = void (*)(const Instruction* ip, Word* regs, Word* scalars, std::size_t rows,
+                                 Frame& frame);
 
 class ExecutionContext {
  public:
@@ -68,7 +85,7 @@ class ExecutionContext {
   // or a slot out of range, is an InterpreterError.
   void bindBuffer(std::uint32_t slot, std::span<double> data);
   void bindIndexBuffer(std::uint32_t slot, std::span<const std::int64_t> data);
-  void bindParams(std::span<const double> params);  // at least kernel.params.size() values
+  void bindParams(std::span<const double> params);      // at least kernel.params.size() values
   void bindTable(std::uint32_t slot, TableView table);  // at least one value, dt > 0
   void bindSpikes(SpikeList* spikes);
 
@@ -89,6 +106,10 @@ class ExecutionContext {
     domain_elements_ = elements;
     explicit_domain_ = true;
   }
+
+  // One of availableInstructionSets(), else an InterpreterError.
+  void setInstructionSet(InstructionSet set);
+  InstructionSet instructionSet() const { return instruction_set_; }
 
   const BytecodeKernel& kernel() const { return *kernel_; }
   // The register arena, for tests that check run() does not reallocate it.
@@ -120,6 +141,8 @@ class ExecutionContext {
   std::vector<char> element_addressed_;  // buffer slots read or written at e
   bool uses_spikes_ = false;
   bool uses_tables_ = false;
+  InstructionSet instruction_set_ = InstructionSet::Baseline;
+  SectionFunction body_ = nullptr;                // the loop compiled for instruction_set_
   std::unique_ptr<Word[], AlignedDelete> arena_;  // vector registers, then scalar registers
   Word* vector_registers_ = nullptr;
   Word* scalar_registers_ = nullptr;

@@ -49,9 +49,9 @@ TEST_CASE("a LIF update compiles to element-addressed memory and scalar-operand 
   CHECK(bc.uniform_code.size() == 1);
   CHECK(countOps(bc.body_code, Op::Element) == 0);  // e only addresses memory
   CHECK(countOps(bc.body_code, Op::LoadE) == 1);
-  CHECK(countOps(bc.body_code, Op::SubSR) == 1);   // V_rest - V
-  CHECK(countOps(bc.body_code, Op::DivRS) == 1);   // ... / tau
-  CHECK(countOps(bc.body_code, Op::MulSR) == 1);   // dt * ...
+  CHECK(countOps(bc.body_code, Op::SubSR) == 1);  // V_rest - V
+  CHECK(countOps(bc.body_code, Op::DivRS) == 1);  // ... / tau
+  CHECK(countOps(bc.body_code, Op::MulSR) == 1);  // dt * ...
   CHECK(countOps(bc.body_code, Op::Add) == 1);
   CHECK(countOps(bc.body_code, Op::StoreE) == 1);
   CHECK(bc.body_code.size() == 7);
@@ -78,7 +78,8 @@ TEST_CASE("uniform computations are hoisted into the uniform section, once") {
   KernelBuilder b(k);
   ValueId e = b.element();
   // exp(-dt / tau) is the same for every element: computed once per call.
-  ValueId decay = b.op(Opcode::Exp, b.op(Opcode::Neg, b.op(Opcode::Div, b.timeStep(), b.param("tau"))));
+  ValueId decay =
+      b.op(Opcode::Exp, b.op(Opcode::Neg, b.op(Opcode::Div, b.timeStep(), b.param("tau"))));
   ValueId now = b.timed("I_ext", b.time());
   b.store("V", e, b.op(Opcode::Add, b.op(Opcode::Mul, b.load("V", e), decay), now));
   BytecodeKernel bc = compileToBytecode(k);
@@ -115,7 +116,8 @@ TEST_CASE("register allocation reuses registers along long chains, in both secti
   CHECK(bc.num_scalar_registers == bc.firstTemporaryRegister() + 2);
 }
 
-TEST_CASE("uniform operands without a scalar form are broadcast once, and freed after their last use") {
+TEST_CASE(
+    "uniform operands without a scalar form are broadcast once, and freed after their last use") {
   ir::Kernel k;
   k.name = "reset";
   k.domain = ir::Domain::Spiking;
@@ -143,12 +145,12 @@ TEST_CASE("the constant pool keeps one entry per bit pattern and type") {
   ValueId e = b.element();
   ValueId v = b.load("V", e);
   ValueId a = b.op(Opcode::Add, v, b.constant(0.5));
-  ValueId c = b.op(Opcode::Mul, a, b.constant(0.5));   // the same constant
+  ValueId c = b.op(Opcode::Mul, a, b.constant(0.5));  // the same constant
   ValueId d = b.op(Opcode::Sub, c, b.constant(0.0));
   ValueId f = b.op(Opcode::Sub, d, b.constant(-0.0));  // not the same as 0
   b.store("V", e, f);
-  b.store("W", b.constantIndex(0), f);                 // i64 0: a different type from 0.0
-  b.op(Opcode::Sqrt, b.constant(99.0));                // dead: never emitted or pooled
+  b.store("W", b.constantIndex(0), f);   // i64 0: a different type from 0.0
+  b.op(Opcode::Sqrt, b.constant(99.0));  // dead: never emitted or pooled
   BytecodeKernel bc = compileToBytecode(k);
   CHECK(interpreter::verifyBytecode(bc).empty());
   REQUIRE(bc.constants.size() == 4);
@@ -172,7 +174,8 @@ TEST_CASE("selects, clips and random draws use their extra word") {
   ValueId lo = b.param("lo");
   ValueId hi = b.param("hi");
   ValueId clipped = b.op(Opcode::Clip, v, lo, hi);
-  ValueId chosen = b.op(Opcode::Select, b.op(Opcode::Lt, v, b.constant(0.0)), clipped, b.randn(7, e));
+  ValueId chosen =
+      b.op(Opcode::Select, b.op(Opcode::Lt, v, b.constant(0.0)), clipped, b.randn(7, e));
   b.store("V", e, chosen);
   BytecodeKernel bc = compileToBytecode(k);
   CHECK(interpreter::verifyBytecode(bc).empty());
@@ -202,7 +205,8 @@ TEST_CASE("invalid IR and out-of-range random streams are compiler bugs") {
   KernelBuilder rb(r);
   ValueId re = rb.element();
   rb.store("x", re, rb.rand(70000, re));
-  CHECK_THROWS_WITH_AS(compileToBytecode(r), doctest::Contains("random stream 70000"), std::logic_error);
+  CHECK_THROWS_WITH_AS(compileToBytecode(r), doctest::Contains("random stream 70000"),
+                       std::logic_error);
 }
 
 TEST_CASE("optimised IR compiles to valid bytecode") {
