@@ -141,9 +141,10 @@ Printed print(const Expr& e) {
       return {static_cast<const NameExpr&>(e).name, false};
     case ExprKind::Member: {
       const auto& m = static_cast<const MemberExpr&>(e);
-      // `(10).x` must keep its parentheses: `10.x` lexes as the number `10.` and a name.
+      // `(10).x` and `(1 S/cm^2).x` keep their parentheses: `10.x` and `cm^2.x` would lex
+      // `10.` and `2.` as numbers (found by the fuzzer).
       bool parens = levelOf(m.object) < kPostfixLevel ||
-                    (m.object && m.object->kind == ExprKind::Number && !isQuantity(m.object));
+                    (m.object && m.object->kind == ExprKind::Number);
       return {printOperand(m.object, parens).text + "." + m.member, false};
     }
     case ExprKind::Index: {
