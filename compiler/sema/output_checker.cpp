@@ -4,6 +4,30 @@
 #include "compiler/sema/suggest.h"
 
 namespace snn::sema::detail {
+namespace {
+
+// `P.X` or `P.X[...]` with P a plain name, as recordings, plots and print analyses accept.
+// Returns {member, index} (index null when there is no subscript), or a null member when the
+// expression has another form.
+struct GroupVariableForm {
+  const ast::MemberExpr* member = nullptr;
+  const ast::IndexExpr* index = nullptr;
+};
+
+GroupVariableForm splitGroupVariable(const ast::Expr& e) {
+  GroupVariableForm form;
+  if (e.kind == ast::ExprKind::Member) form.member = static_cast<const ast::MemberExpr*>(&e);
+  if (e.kind == ast::ExprKind::Index) {
+    form.index = static_cast<const ast::IndexExpr*>(&e);
+    if (form.index->object && form.index->object->kind == ast::ExprKind::Member)
+      form.member = static_cast<const ast::MemberExpr*>(form.index->object.get());
+  }
+  if (form.member && (!form.member->object || form.member->object->kind != ast::ExprKind::Name))
+    form.member = nullptr;
+  return form;
+}
+
+}  // namespace
 
 using units::Dimension;
 
@@ -61,15 +85,8 @@ void ExperimentChecker::checkRecordItem(const ast::RecordItem& item) {
     }
   }
 
-  const ast::MemberExpr* m = nullptr;
-  const ast::IndexExpr* ix = nullptr;
-  if (what.kind == ast::ExprKind::Member) m = static_cast<const ast::MemberExpr*>(&what);
-  if (what.kind == ast::ExprKind::Index) {
-    ix = static_cast<const ast::IndexExpr*>(&what);
-    if (ix->object && ix->object->kind == ast::ExprKind::Member)
-      m = static_cast<const ast::MemberExpr*>(ix->object.get());
-  }
-  if (!m || !m->object || m->object->kind != ast::ExprKind::Name) {
+  auto [m, ix] = splitGroupVariable(what);
+  if (!m) {
     diags().report(DiagnosticKind::UnknownRecording, what.range, describeExpr(what));
     return;
   }
@@ -158,15 +175,8 @@ void ExperimentChecker::checkPlot(const ast::PlotStmt& s, SourceRange range) {
   r.name = c.callee;
 
   auto variableArg = [&](const ast::Expr& x) -> std::optional<CheckedPlot::VariableRef> {
-    const ast::MemberExpr* m = nullptr;
-    const ast::IndexExpr* ix = nullptr;
-    if (x.kind == ast::ExprKind::Member) m = static_cast<const ast::MemberExpr*>(&x);
-    if (x.kind == ast::ExprKind::Index) {
-      ix = static_cast<const ast::IndexExpr*>(&x);
-      if (ix->object && ix->object->kind == ast::ExprKind::Member)
-        m = static_cast<const ast::MemberExpr*>(ix->object.get());
-    }
-    if (!m || !m->object || m->object->kind != ast::ExprKind::Name) {
+    auto [m, ix] = splitGroupVariable(x);
+    if (!m) {
       diags().report(DiagnosticKind::InvalidValue, x.range,
                      fmt::format("`{}` takes a variable: `P.X`, `P.X[a:b]` or `S.w`", c.callee));
       return std::nullopt;
