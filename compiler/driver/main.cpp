@@ -2,6 +2,9 @@
 // stages; exit codes are 0 (clean), 1 (errors in the model), 2 (wrong usage).
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -10,9 +13,14 @@
 #include <CLI/CLI.hpp>
 
 #include "compiler/ast/tree_dump.h"
+#include "compiler/codegen/bytecode_compiler.h"
 #include "compiler/diagnostics/diagnostic_renderer.h"
+#include "compiler/driver/backend.h"
+#include "compiler/driver/experiment_runner.h"
 #include "compiler/driver/frontend.h"
 #include "compiler/equations/equations.h"
+#include "compiler/ir/printer.h"
+#include "compiler/lower/lower.h"
 #include "compiler/sema/check.h"
 
 namespace {
@@ -44,6 +52,18 @@ void printDiagnostics(const Diagnostics& diags, const SourceManager& sources,
   }
 }
 
+// Lowers every experiment; keeps the kernels in `kernels` when given.
+void lowerAll(const sema::CheckedProgram& program, const equations::EquationsProgram& equations,
+              const std::string& file, Diagnostics& diags, std::vector<ir::Kernel>* kernels) {
+  std::vector<ir::Kernel> discarded;
+  lower::LoweringOptions lowering;
+  lowering.base_directory = std::filesystem::path(file).parent_path();
+  for (const auto& experiment : program.experiments) {
+    lower::lowerExperiment(program, equations, experiment, lowering,
+                           driver::collectingFactory(kernels ? *kernels : discarded), diags);
+  }
+}
+
 int runCheck(const std::vector<std::string>& files, bool verbose, const CommonOptions& options) {
   int status = kExitClean;
   for (const auto& file : files) {
@@ -54,6 +74,9 @@ int runCheck(const std::vector<std::string>& files, bool verbose, const CommonOp
       if (!result.checked) return;
       // The equations stage checks declared integration methods and chooses the others.
       auto analysed = equations::analyzeEquations(*result.checked, diags);
+      // Lowering finds what only compiling shows (an `exact` that cannot be built, a spike
+      // file that cannot be read): `check` compiles every experiment, without running it.
+      if (!diags.hasErrors()) lowerAll(*result.checked, analysed, file, diags, nullptr);
       if (verbose && !diags.hasErrors()) {
         sema::printModelSummary(
             *result.checked, std::cout, analysed.methodHook(),
@@ -75,10 +98,88 @@ int runEmit(const std::string& what, const std::string& file, const CommonOption
     if (what == "ast") {
       // The root file is the last module of the program.
       std::cout << ast::dumpTree(result.program.modules.back());
+      return;
+    }
+    auto analysed = equations::analyzeEquations(*result.checked, diags);
+    if (diags.hasErrors()) return;
+    std::vector<ir::Kernel> kernels;
+    lowerAll(*result.checked, analysed, file, diags, &kernels);
+    if (diags.hasErrors()) return;
+    for (const auto& kernel : kernels) {
+      if (what == "ir") {
+        std::cout << ir::printKernel(kernel) << '\n';
+      } else {
+        std::cout << codegen::disassemble(codegen::compileToBytecode(kernel)) << '\n';
+      }
     }
   });
   printDiagnostics(diags, sources, options);
   return diags.hasErrors() ? kExitErrors : kExitClean;
+}
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void onInterrupt(int) { g_interrupted.store(true); }
+
+struct RunCommand {
+  std::string file;
+  std::string out_dir;
+  std::string backend = "vm";
+  std::string experiment;
+};
+
+int runRun(const RunCommand& command, const CommonOptions& options) {
+  using Clock = std::chrono::steady_clock;
+  SourceManager sources;
+  Diagnostics diags;
+  int status = kExitClean;
+  driver::runWithLargeStack([&] {
+    auto start = Clock::now();
+    auto result = driver::runFrontend(sources, command.file, diags);
+    double front = std::chrono::duration<double>(Clock::now() - start).count();
+    if (!result.checked || diags.hasErrors()) return;
+    auto analysed = equations::analyzeEquations(*result.checked, diags);
+    if (diags.hasErrors()) return;
+    double checked = std::chrono::duration<double>(Clock::now() - start).count();
+    // The experiments of the file given (not of its imports), or the one asked for.
+    std::vector<const sema::CheckedExperiment*> chosen;
+    for (const auto& e : result.checked->experiments) {
+      if (command.experiment.empty() || e.name == command.experiment) chosen.push_back(&e);
+    }
+    if (chosen.empty()) {
+      std::cerr << "snnc run: " << command.file << " has no experiment"
+                << (command.experiment.empty() ? "" : " named `" + command.experiment + "`")
+                << "; nothing to run\n";
+      status = kExitUsage;
+      return;
+    }
+    if (chosen.size() > 1 && !command.out_dir.empty()) {
+      std::cerr << "snnc run: " << command.file
+                << " has several experiments; with --out, pick one with --experiment\n";
+      status = kExitUsage;
+      return;
+    }
+    std::signal(SIGINT, onInterrupt);
+    for (const auto* experiment : chosen) {
+      driver::RunOptions run;
+      run.out_dir = command.out_dir;
+      run.backend = command.backend;
+      run.source_file = command.file;
+      run.parse_seconds = front;
+      run.check_seconds = checked - front;
+      run.stop = &g_interrupted;
+      auto outcome = driver::runExperiment(*result.checked, analysed, *experiment, run, diags,
+                                           std::cout, std::cerr);
+      if (outcome == driver::RunStatus::Interrupted) {
+        status = 130;
+        return;
+      }
+      if (outcome == driver::RunStatus::Failed) return;
+    }
+  });
+  printDiagnostics(diags, sources, options);
+  if (diags.hasErrors()) return kExitErrors;
+  return status;
 }
 
 }  // namespace
@@ -98,6 +199,8 @@ int main(int argc, char** argv) {
       "  snnc check examples/ei_network.snn      report errors, if any\n"
       "  snnc check -v examples/hh_neuron.snn    also list each model's variables and units\n"
       "  snnc emit ast examples/lif_step.snn     print the syntax tree\n"
+      "  snnc emit ir examples/lif_step.snn      print the kernels the model compiles to\n"
+      "  snnc run examples/ei_network.snn        simulate; results in out/ei_network/\n"
       "Exit status: 0 clean, 1 errors in a model, 2 wrong usage.");
 
   auto* check = app.add_subcommand("check", "Parse and check models (names, types, units); print diagnostics");
@@ -110,10 +213,23 @@ int main(int argc, char** argv) {
   auto* emit = app.add_subcommand("emit", "Print an intermediate form of a model");
   std::string emit_what;
   std::string emit_file;
-  emit->add_option("form", emit_what, "What to print: ast (the syntax tree)")
+  emit->add_option("form", emit_what,
+                   "What to print: ast (the syntax tree), ir (the kernels), bytecode (the VM's "
+                   "code)")
       ->required()
-      ->check(CLI::IsMember({"ast"}));
+      ->check(CLI::IsMember({"ast", "ir", "bytecode"}));
   emit->add_option("file", emit_file, "Model file (.snn)")->required();
+
+  auto* run = app.add_subcommand("run", "Check, compile and simulate a model's experiments; write the results");
+  RunCommand run_command;
+  run->add_option("file", run_command.file, "Model file (.snn)")->required();
+  run->add_option("--out,-o", run_command.out_dir,
+                  "Output folder (default: out/<experiment>/ for each experiment)");
+  run->add_option("--backend", run_command.backend, "Where kernels run: vm (the bytecode VM)")
+      ->check(CLI::IsMember({"vm"}))
+      ->capture_default_str();
+  run->add_option("--experiment", run_command.experiment,
+                  "Run only this experiment of the file (default: all of them, in order)");
 
   try {
     app.parse(argc, argv);
@@ -131,6 +247,7 @@ int main(int argc, char** argv) {
   try {
     if (*check) return runCheck(check_files, verbose, options);
     if (*emit) return runEmit(emit_what, emit_file, options);
+    if (*run) return runRun(run_command, options);
   } catch (const std::exception& e) {
     std::cerr << "snnc: internal error: " << e.what()
               << "\nThis is a bug in snnc; please report it with the model that caused it.\n";

@@ -35,6 +35,9 @@ Expr SymbolicBuilder::subExpression(std::size_t k) {
 }
 
 Expr SymbolicBuilder::buildName(const ast::Expr& e, const Resolution& r) {
+  if (name_hook_) {
+    if (Expr hooked = name_hook_(e, r)) return hooked;
+  }
   switch (r.kind) {
     case SymbolKind::Parameter:
       if (r.index >= model_.parameters.size()) return Expr();

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -26,6 +27,12 @@ class SymbolicBuilder {
   // Sub-expression k of the model (index into model.subexpressions), built once.
   Expr subExpression(std::size_t k);
 
+  // Consulted first for every name and member: lets lowering map names that are not the model's
+  // own (an inline synapse's variables, a neighbour's parameter) to expressions. An empty Expr
+  // falls through to the default.
+  using NameHook = std::function<Expr(const ast::Expr&, const sema::Resolution&)>;
+  void setNameHook(NameHook hook) { name_hook_ = std::move(hook); }
+
   // The model's own variables as leaves, for analyses and tests.
   Expr state(std::size_t k) const;
   Expr parameter(std::size_t k) const;
@@ -38,7 +45,8 @@ class SymbolicBuilder {
   const sema::CheckedModel& model_;
   std::vector<std::optional<Expr>> subexpressions_;  // built ones (an empty Expr: failed)
   std::vector<bool> building_;                       // guards against a cycle sema reported
-  std::size_t draws_ = 0;                            // rand()/randn() calls numbered
+  std::size_t draws_ = 0;
+  NameHook name_hook_;                            // rand()/randn() calls numbered
 };
 
 }  // namespace snn::equations

@@ -1,0 +1,230 @@
+// Running one experiment's protocol; see experiment_runner.h.
+#include "compiler/driver/experiment_runner.h"
+
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "compiler/driver/backend.h"
+#include "compiler/lower/lower.h"
+#include "compiler/run/outputs.h"
+#include "compiler/run/print.h"
+#include "vm/engine/simulation.h"
+
+namespace snn::driver {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+engine::Step toSteps(double seconds, double dt) {
+  return static_cast<engine::Step>(std::llround(seconds / dt));
+}
+
+std::vector<engine::Index> elementRange(std::int64_t lo, std::int64_t hi, std::int64_t size) {
+  if (hi < 0 || hi > size) hi = size;
+  std::vector<engine::Index> elements;
+  for (std::int64_t k = std::max<std::int64_t>(lo, 0); k < hi; ++k) elements.push_back(k);
+  return elements;
+}
+
+SourceRange populationRange(const sema::CheckedExperiment& experiment, const std::string& owner) {
+  for (const auto& p : experiment.populations) {
+    if (p.name == owner && p.decl) return p.decl->name_range;
+  }
+  for (const auto& c : experiment.connects) {
+    const std::string name = c.name.empty() ? experiment.populations[c.source].name + "->" +
+                                                  experiment.populations[c.target].name
+                                            : c.name;
+    if (c.decl && name == owner) return c.decl->source_range;
+  }
+  return experiment.decl ? experiment.decl->name_range : SourceRange{};
+}
+
+class Runner {
+ public:
+  Runner(const sema::CheckedProgram& program, const equations::EquationsProgram& equations,
+         const sema::CheckedExperiment& experiment, const RunOptions& options, Diagnostics& diags,
+         std::ostream& out, std::ostream& err)
+      : program_(program),
+        equations_(equations),
+        experiment_(experiment),
+        options_(options),
+        diags_(diags),
+        out_(out),
+        err_(err) {}
+
+  RunStatus run();
+
+ private:
+  void assign(const sema::CheckedAssign& a);
+  void record(const sema::CheckedRecording& r);
+  bool finishOutputs();
+
+  const sema::CheckedProgram& program_;
+  const equations::EquationsProgram& equations_;
+  const sema::CheckedExperiment& experiment_;
+  const RunOptions& options_;
+  Diagnostics& diags_;
+  std::ostream& out_;
+  std::ostream& err_;
+  std::optional<lower::LoweredExperiment> lowered_;
+  std::unique_ptr<engine::Simulation> simulation_;
+  run::RunSummary summary_;
+};
+
+void Runner::assign(const sema::CheckedAssign& a) {
+  auto it = lowered_->assignments.find(a.stmt);
+  if (it == lowered_->assignments.end() || !it->second) return;
+  if (a.of_connect) {
+    auto elements = elementRange(a.lo, a.hi, simulation_->synapseCount(a.owner));
+    simulation_->runOnConnection(a.owner, *it->second, elements);
+  } else {
+    auto elements = elementRange(a.lo, a.hi, simulation_->groupSize(a.owner));
+    simulation_->runOnGroup(a.owner, *it->second, elements);
+  }
+}
+
+void Runner::record(const sema::CheckedRecording& r) {
+  switch (r.kind) {
+    case sema::CheckedRecording::Kind::Spikes:
+      simulation_->recordSpikes(r.owner);
+      break;
+    case sema::CheckedRecording::Kind::Rate:
+      simulation_->recordRate(r.owner);
+      break;
+    case sema::CheckedRecording::Kind::Variable: {
+      std::int64_t size = r.of_connect ? simulation_->synapseCount(r.owner)
+                                       : simulation_->groupSize(r.owner);
+      engine::Step every = r.every > 0 ? std::max<engine::Step>(1, toSteps(r.every, experiment_.dt))
+                                       : 1;
+      simulation_->recordState(r.of_connect, r.owner, r.variable, elementRange(r.lo, r.hi, size),
+                               every);
+      break;
+    }
+  }
+}
+
+bool Runner::finishOutputs() {
+  std::filesystem::path dir =
+      options_.out_dir.empty() ? std::filesystem::path("out") / experiment_.name : options_.out_dir;
+  run::RunView view{&program_, &experiment_, simulation_.get()};
+  try {
+    run::writeOutputs(view, summary_, dir);
+  } catch (const std::exception& e) {
+    err_ << "error: cannot write the results: " << e.what() << '\n';
+    return false;
+  }
+  return true;
+}
+
+RunStatus Runner::run() {
+  summary_.source_file = options_.source_file;
+  summary_.backend = options_.backend;
+  summary_.parse_seconds = options_.parse_seconds;
+  summary_.check_seconds = options_.check_seconds;
+
+  auto start = Clock::now();
+  lower::LoweringOptions lowering;
+  lowering.hold_time_in_stages = options_.hold_time_in_stages;
+  lowering.base_directory = std::filesystem::path(options_.source_file).parent_path();
+  lowered_ = lower::lowerExperiment(program_, equations_, experiment_, lowering, bytecodeFactory(),
+                                    diags_);
+  if (!lowered_) return RunStatus::Failed;
+  summary_.lower_seconds = secondsSince(start);
+
+  start = Clock::now();
+  try {
+    simulation_ = std::make_unique<engine::Simulation>(std::move(lowered_->plan));
+  } catch (const engine::MemoryRefusal& e) {
+    diags_.report(DiagnosticKind::RunTimeFailure,
+                  experiment_.decl ? experiment_.decl->name_range : SourceRange{}, e.what());
+    return RunStatus::Failed;
+  } catch (const engine::SimulationError& e) {
+    diags_.report(DiagnosticKind::RunTimeFailure, populationRange(experiment_, e.owner), e.what());
+    return RunStatus::Failed;
+  }
+  summary_.setup_seconds = secondsSince(start);
+
+  run::RunView view{&program_, &experiment_, simulation_.get()};
+  for (const auto& step : experiment_.steps) {
+    if (const auto* r = std::get_if<sema::CheckedExperiment::RecordStep>(&step)) {
+      record(experiment_.recordings[r->index]);
+    } else if (const auto* a = std::get_if<sema::CheckedAssign>(&step)) {
+      assign(*a);
+    } else if (const auto* at = std::get_if<sema::CheckedAt>(&step)) {
+      simulation_->scheduleAt(toSteps(at->time, experiment_.dt),
+                              [this, at](engine::Simulation&) {
+                                for (const auto& a : at->assignments) assign(a);
+                              });
+    } else if (const auto* r = std::get_if<sema::CheckedRun>(&step)) {
+      engine::Step steps = toSteps(r->duration, experiment_.dt);
+      auto run_start = Clock::now();
+      engine::RunOutcome outcome = engine::RunOutcome::Completed;
+      try {
+        outcome = simulation_->run(steps, options_.stop);
+      } catch (const engine::NonFiniteError& e) {
+        summary_.run_seconds += secondsSince(run_start);
+        summary_.simulated_seconds = simulation_->currentTime();
+        diags_.report(DiagnosticKind::RunTimeFailure, populationRange(experiment_, e.owner),
+                      e.what());
+        summary_.partial = true;
+        summary_.partial_reason = e.what();
+        finishOutputs();
+        return RunStatus::Failed;
+      } catch (const engine::MemoryRefusal& e) {
+        diags_.report(DiagnosticKind::RunTimeFailure,
+                      r->decl && r->decl->duration ? r->decl->duration->range : SourceRange{},
+                      e.what());
+        return RunStatus::Failed;
+      }
+      summary_.run_seconds += secondsSince(run_start);
+      summary_.simulated_seconds = simulation_->currentTime();
+      if (outcome == engine::RunOutcome::Interrupted) {
+        summary_.partial = true;
+        summary_.partial_reason = fmt::format("interrupted at t = {} s", simulation_->currentTime());
+        err_ << "interrupted at t = " << simulation_->currentTime()
+             << " s; writing what was recorded (marked partial)\n";
+        finishOutputs();
+        return RunStatus::Interrupted;
+      }
+    } else if (const auto* p = std::get_if<sema::CheckedPrint>(&step)) {
+      auto line = run::formatPrint(view, *p);
+      if (auto* error = std::get_if<run::RunTimeError>(&line)) {
+        diags_.report(DiagnosticKind::RunTimeFailure, error->range, error->message);
+        summary_.partial = true;
+        summary_.partial_reason = error->message;
+        finishOutputs();
+        return RunStatus::Failed;
+      }
+      const auto& text = std::get<std::string>(line);
+      out_ << text << '\n' << std::flush;
+      summary_.printed.push_back(text);
+    } else if (const auto* plot = std::get_if<sema::CheckedPlot>(&step)) {
+      // SVG plots come with the plotting work (issue 5); the data is in the .npy files.
+      err_ << "note: plots are not drawn yet"
+           << (plot->path.empty() ? std::string() : " (`" + plot->path + "`)")
+           << "; the recorded data is in the output folder\n";
+    }
+  }
+  return finishOutputs() ? RunStatus::Completed : RunStatus::Failed;
+}
+
+}  // namespace
+
+RunStatus runExperiment(const sema::CheckedProgram& program,
+                        const equations::EquationsProgram& equations,
+                        const sema::CheckedExperiment& experiment, const RunOptions& options,
+                        Diagnostics& diags, std::ostream& out, std::ostream& err) {
+  Runner runner(program, equations, experiment, options, diags, out, err);
+  return runner.run();
+}
+
+}  // namespace snn::driver
