@@ -48,6 +48,32 @@ SourceRange populationRange(const sema::CheckedExperiment& experiment, const std
   return experiment.decl ? experiment.decl->name_range : SourceRange{};
 }
 
+// The variable's unit, when the owner is a population or a connection of the experiment.
+units::Dimension variableDimension(const sema::CheckedExperiment& experiment,
+                                   const std::string& owner, const std::string& variable) {
+  for (const auto& p : experiment.populations) {
+    if (p.name != owner) continue;
+    if (auto v = p.findVariable(variable)) return v->type.dim;
+  }
+  for (const auto& c : experiment.connects) {
+    if (!c.synapse) continue;
+    if (auto v = c.synapse->findVariable(variable)) return v->type.dim;
+  }
+  return units::Dimension();
+}
+
+std::string nonFiniteMessage(const sema::CheckedExperiment& experiment,
+                             const engine::NonFiniteError& e) {
+  bool is_group = false;
+  for (const auto& p : experiment.populations) is_group = is_group || p.name == e.owner;
+  units::Dimension dim = variableDimension(experiment, e.owner, e.variable);
+  return fmt::format(
+      "`{}.{}` of {} {} became NaN or infinite in the step from t = {}; its last finite value "
+      "was {} (the step is not applied; record the variable to see how it grew)",
+      e.owner, e.variable, is_group ? "neuron" : "synapse", e.index,
+      run::formatReadable(e.time, units::Dimension::base(units::BaseDimension::Time)), run::formatReadable(e.last_finite, dim));
+}
+
 class Runner {
  public:
   Runner(const sema::CheckedProgram& program, const equations::EquationsProgram& equations,
@@ -173,10 +199,11 @@ RunStatus Runner::run() {
       } catch (const engine::NonFiniteError& e) {
         summary_.run_seconds += secondsSince(run_start);
         summary_.simulated_seconds = simulation_->currentTime();
+        std::string message = nonFiniteMessage(experiment_, e);
         diags_.report(DiagnosticKind::RunTimeFailure, populationRange(experiment_, e.owner),
-                      e.what());
+                      message);
         summary_.partial = true;
-        summary_.partial_reason = e.what();
+        summary_.partial_reason = message;
         finishOutputs();
         return RunStatus::Failed;
       } catch (const engine::MemoryRefusal& e) {

@@ -97,8 +97,33 @@ void Lowerer::lowerNeuronGroup(const sema::CheckedPopulation& p, std::size_t ind
     if (any) g.init = finish(k);
   });
 
-  // update: the integration step.
+  // Refractoriness as Brian2 2.5 computes it, at the start of the state update (so the step in
+  // which a neuron leaves refractoriness integrates already): refractory while
+  // int((t - lastspike)/dt + 1e-3) < int(refractory/dt + 1e-3), both sides non-negative so that
+  // int() is floor(); or, for a condition, refractory after a spike until it stops holding.
+  auto notRefractory = [&](KernelContext& k, equations::SymbolicBuilder& symbols) -> ValueId {
+    auto& b = k.builder();
+    if (model.refractory_kind == sema::RefractoryKind::Time && model.refractory) {
+      ValueId ref = k.asFloat(k.lower(symbols.build(*model.refractory)));
+      auto steps = [&](ValueId duration) {
+        return b.op(Opcode::Floor, b.op(Opcode::Add, b.op(Opcode::Div, duration, b.timeStep()),
+                                        b.constant(1e-3)));
+      };
+      ValueId since = b.op(Opcode::Sub, b.time(), k.own("lastspike"));
+      return b.op(Opcode::Ge, steps(since), steps(ref));
+    }
+    if (model.refractory_kind == sema::RefractoryKind::Condition && model.refractory) {
+      ValueId cond = k.asBool(k.lower(symbols.build(*model.refractory)));
+      ValueId was = b.op(Opcode::Ne, k.own("not_refractory"), b.constant(0.0));
+      return b.op(Opcode::Or, was, b.op(Opcode::Not, cond));
+    }
+    return b.constantBool(true);
+  };
+  const bool refractory = model.refractory_kind != sema::RefractoryKind::None && model.refractory;
+
+  // update: refractoriness, then the integration step.
   const equations::ModelEquations* eq = equations_.find(model);
+  bool updates_refractoriness = false;
   if (eq && !eq->analysis.clock_driven.empty() && eq->methods.clock_driven) {
     auto step = integrationStep(model, eq->analysis.clock_driven, eq->methods.clock_driven->method,
                                 p.parameter_values, where);
@@ -107,13 +132,18 @@ void Lowerer::lowerNeuronGroup(const sema::CheckedPopulation& p, std::size_t ind
         KernelContext k(p.name + ".update", ir::Domain::Neurons, KernelShape::Neuron,
                         stream(false, index, StreamKind::Update));
         configure(k);
+        if (refractory) {
+          equations::SymbolicBuilder symbols(program_, model);
+          k.setOwn("not_refractory", notRefractory(k, symbols));
+          updates_refractoriness = true;
+        }
         g.fault_variables = applyStep(model, *step, k, true);
         g.update = finish(k);
       });
     }
   }
 
-  // threshold: refractoriness as Brian2 computes it, the condition, lastspike.
+  // threshold: the condition where not refractory; lastspike.
   if (model.threshold) {
     guard(model.threshold->range, [&] {
       KernelContext k(p.name + ".threshold", ir::Domain::Neurons, KernelShape::Neuron,
@@ -121,23 +151,9 @@ void Lowerer::lowerNeuronGroup(const sema::CheckedPopulation& p, std::size_t ind
       configure(k);
       auto& b = k.builder();
       equations::SymbolicBuilder symbols(program_, model);
-      ValueId not_refractory = b.constantBool(true);
-      if (model.refractory_kind == sema::RefractoryKind::Time && model.refractory) {
-        // Refractory while int((t - lastspike)/dt + 1e-3) < int(refractory/dt + 1e-3); both
-        // sides are non-negative, so int() is floor().
-        ValueId ref = k.asFloat(k.lower(symbols.build(*model.refractory)));
-        auto steps = [&](ValueId duration) {
-          return b.op(Opcode::Floor, b.op(Opcode::Add, b.op(Opcode::Div, duration, b.timeStep()),
-                                          b.constant(1e-3)));
-        };
-        ValueId since = b.op(Opcode::Sub, b.time(), k.own("lastspike"));
-        not_refractory = b.op(Opcode::Ge, steps(since), steps(ref));
-      } else if (model.refractory_kind == sema::RefractoryKind::Condition && model.refractory) {
-        // Refractory after a spike until the condition stops holding (Brian2's string form).
-        ValueId cond = k.asBool(k.lower(symbols.build(*model.refractory)));
-        ValueId was = b.op(Opcode::Ne, k.own("not_refractory"), b.constant(0.0));
-        not_refractory = b.op(Opcode::Or, was, b.op(Opcode::Not, cond));
-      }
+      ValueId not_refractory =
+          updates_refractoriness ? b.op(Opcode::Ne, k.own("not_refractory"), b.constant(0.0))
+                                 : notRefractory(k, symbols);
       ValueId fires = k.asBool(k.lower(symbols.build(*model.threshold)));
       ValueId spike = b.op(Opcode::And, fires, not_refractory);
       k.setOwn("not_refractory",
@@ -237,7 +253,8 @@ void Lowerer::lowerSpikeGenerator(const sema::CheckedPopulation& p, engine::Grou
     try {
       readSpikeFile(path, indices, times);
     } catch (const std::runtime_error& e) {
-      diags_.report(DiagnosticKind::SpikeFileError, where, path.string(), e.what());
+      diags_.report(DiagnosticKind::SpikeFileError, where, p.spike_file, e.what())
+          .note(where, fmt::format("read from `{}`", path.string()));
       failed_ = true;
       return;
     }

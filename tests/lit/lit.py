@@ -10,7 +10,13 @@ another file (an imported one) keeps its path, relative to the test's directory:
 
     // CHECK: inputs/cycle_b.snn:1:8: error: import cycle: ... [ImportCycle]
 
-The test passes when `snnc check` prints exactly the expected errors and warnings (as a
+A test whose diagnostics only a simulation finds (a NaN, a run-time limit) says so with a line
+
+    // RUN: run
+
+and is run with `snnc run --out <temporary folder>` instead of `snnc check`.
+
+The test passes when snnc prints exactly the expected errors and warnings (as a
 multiset, in any order) and exits with 1 when an error is expected, 0 otherwise. Notes are not
 compared. `--autoupdate` rewrites the CHECK lines from what snnc prints now: review the diff.
 """
@@ -19,14 +25,19 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 HEADER = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|fatal error): (?P<msg>.*)$")
 CHECK = re.compile(r"^\s*//\s*CHECK:\s?(?P<text>.*?)\s*$")
+RUN = re.compile(r"^\s*//\s*RUN:\s*run\s*$")
 
 
-def actual_diagnostics(snnc, test_file):
-    proc = subprocess.run([snnc, "check", "--color=never", test_file],
-                          capture_output=True, text=True, errors="replace", timeout=60)
+def actual_diagnostics(snnc, test_file, run):
+    with tempfile.TemporaryDirectory() as out:
+        command = [snnc, "run", "--color=never", "--out", out, test_file] if run else \
+                  [snnc, "check", "--color=never", test_file]
+        proc = subprocess.run(command, capture_output=True, text=True, errors="replace",
+                              timeout=120)
     test_dir = os.path.dirname(os.path.abspath(test_file))
     found = []
     for line in proc.stderr.splitlines():
@@ -51,7 +62,8 @@ def main():
     with open(args.test_file, encoding="utf-8", errors="surrogateescape") as f:
         lines = f.read().split("\n")
     expected = [m.group("text") for m in (CHECK.match(l) for l in lines) if m]
-    proc, found = actual_diagnostics(args.snnc, args.test_file)
+    run = any(RUN.match(l) for l in lines)
+    proc, found = actual_diagnostics(args.snnc, args.test_file, run)
 
     if proc.returncode not in (0, 1):
         print(f"snnc exited with {proc.returncode} (crash or usage error):\n{proc.stderr}")
