@@ -100,6 +100,7 @@ engine::ConnectionPlan Lowerer::lowerConnection(std::size_t index) {
     k.parameters = c.synapse_parameter_values;
     k.n_pre = static_cast<double>(source.size);
     k.n_post = static_cast<double>(target.size);
+    k.dt = experiment_.dt;
   };
   auto symbols = [&] {
     equations::SymbolicBuilder s(program_, model);

@@ -76,6 +76,7 @@ void Lowerer::lowerNeuronGroup(const sema::CheckedPopulation& p, std::size_t ind
     k.own_names = stateNames(model);
     k.parameters = p.parameter_values;
     k.size = static_cast<double>(p.size);
+    k.dt = experiment_.dt;
   };
 
   // init: the model's initial values in dependency order, then the population's initialisers.
@@ -106,7 +107,7 @@ void Lowerer::lowerNeuronGroup(const sema::CheckedPopulation& p, std::size_t ind
     if (model.refractory_kind == sema::RefractoryKind::Time && model.refractory) {
       ValueId ref = k.asFloat(k.lower(symbols.build(*model.refractory)));
       auto steps = [&](ValueId duration) {
-        return b.op(Opcode::Floor, b.op(Opcode::Add, b.op(Opcode::Div, duration, b.timeStep()),
+        return b.op(Opcode::Floor, b.op(Opcode::Add, b.op(Opcode::Div, duration, k.timeStep()),
                                         b.constant(1e-3)));
       };
       ValueId since = b.op(Opcode::Sub, b.time(), k.own("lastspike"));
@@ -190,12 +191,13 @@ void Lowerer::lowerPoissonGroup(const sema::CheckedPopulation& p, std::size_t in
     KernelContext k(p.name + ".threshold", ir::Domain::Neurons, KernelShape::Neuron,
                     stream(false, index, StreamKind::Threshold));
     k.size = static_cast<double>(p.size);
+    k.dt = experiment_.dt;
     auto& b = k.builder();
     equations::SymbolicBuilder symbols(program_, emptyModel());
     // Brian2's PoissonGroup: rand() < rate * dt.
     ValueId rate = k.asFloat(k.lower(symbols.build(*p.rate)));
     ValueId spike = b.op(Opcode::Lt, b.rand(stream(false, index, StreamKind::Threshold), k.element()),
-                         b.op(Opcode::Mul, rate, b.timeStep()));
+                         b.op(Opcode::Mul, rate, k.timeStep()));
     markSpikes(k, spike);
     g.threshold = finish(k);
   });

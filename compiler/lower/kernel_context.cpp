@@ -144,7 +144,7 @@ ValueId KernelContext::lowerBuiltin(const Node& n) {
     case BuiltinVariable::T:
       return builder_.time();
     case BuiltinVariable::Dt:
-      return builder_.timeStep();
+      return timeStep();
     case BuiltinVariable::I:
       return builder_.op(Opcode::IntToFloat,
                          shape_ == KernelShape::Neuron ? element() : preIndex());

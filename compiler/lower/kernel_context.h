@@ -49,6 +49,9 @@ class KernelContext {
   std::vector<std::string> own_names;  // State leaf k -> the buffer own_names[k]
   std::vector<double> parameters;      // Parameter leaf k -> this value
   double size = 0, n_pre = 0, n_post = 0;  // N, N_pre, N_post
+  // The experiment's time step: a constant of every kernel, so that `exp(-dt/tau)` folds to a
+  // number at compile time (0: read it from the clock).
+  double dt = 0;
 
   ir::KernelBuilder& builder() { return builder_; }
   ir::Kernel take();  // flushes first; the context is spent afterwards
@@ -68,6 +71,7 @@ class KernelContext {
   ir::ValueId asFloat(ir::ValueId v);
   ir::ValueId asBool(ir::ValueId v);
   ir::ValueId constant(double v) { return builder_.constant(v); }
+  ir::ValueId timeStep() { return dt > 0 ? builder_.constant(dt) : builder_.timeStep(); }
   ir::Type typeOf(ir::ValueId v) const { return kernel_.body.at(v).type; }
 
   // Stores every own variable that was set.

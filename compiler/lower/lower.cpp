@@ -87,6 +87,7 @@ std::unique_ptr<engine::Kernel> Lowerer::lowerAssignment(const sema::CheckedAssi
       for (const auto& s : p.model->states) k.own_names.push_back(s.name);
       k.parameters = p.parameter_values;
       k.size = static_cast<double>(p.size);
+      k.dt = experiment_.dt;
       equations::SymbolicBuilder symbols(program_, *p.model);
       ValueId v = k.lower(symbols.build(*stmt.value));
       lower::lowerAssignment({false, false, assign.variable}, stmt.op, v, k, std::nullopt);
@@ -107,6 +108,7 @@ std::unique_ptr<engine::Kernel> Lowerer::lowerAssignment(const sema::CheckedAssi
       }
       k.n_pre = static_cast<double>(source.size);
       k.n_post = static_cast<double>(target.size);
+      k.dt = experiment_.dt;
       static const sema::CheckedModel no_model;
       equations::SymbolicBuilder symbols(program_, c.synapse ? *c.synapse : no_model);
       ValueId v = k.lower(symbols.build(*stmt.value));
