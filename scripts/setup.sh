@@ -9,6 +9,7 @@ scripts/install-deps.sh
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$BUILD_DIR" -j "$(nproc)"
 
-echo "== snnc check examples/ei_network.snn"
-"$BUILD_DIR"/compiler/driver/snnc check -v examples/ei_network.snn
+echo "== snnc run examples/ei_network.snn"
+"$BUILD_DIR"/compiler/driver/snnc run examples/ei_network.snn --out out/ei_network
+echo "== results in out/ei_network/ (run.json, *.npy)"
 echo "== ok: snnc is at $BUILD_DIR/compiler/driver/snnc"
