@@ -3,10 +3,13 @@
 
 Usage: cli_test.py SNNC SOURCE_DIR
 """
+import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 snnc, root = sys.argv[1], sys.argv[2]
 failures = []
@@ -76,6 +79,49 @@ with tempfile.TemporaryDirectory() as tmp:
 
     p = run("emit", "ast", example)
     expect("emit ast prints the tree", p.returncode == 0 and "ei_network" in p.stdout, p)
+
+    p = run("emit", "ir", example)
+    expect("emit ir prints a kernel per piece of model code",
+           p.returncode == 0 and "E.update" in p.stdout and "E->I.on_pre" in p.stdout, p)
+    p = run("emit", "bytecode", example)
+    expect("emit bytecode disassembles the kernels", p.returncode == 0 and "E.threshold" in p.stdout, p)
+
+    # Same seed, same model: byte-identical recordings.
+    out_a, out_b = os.path.join(tmp, "a"), os.path.join(tmp, "b")
+    pa = run("run", "--out", out_a, example)
+    pb = run("run", "--out", out_b, example)
+    expect("run: exit 0, prints the experiment's lines", pa.returncode == 0 and "Mean E rate" in pa.stdout, pa)
+    same = pa.returncode == 0 and pb.returncode == 0
+    for name in sorted(os.listdir(out_a)) if same else []:
+        if name.endswith(".npy"):
+            with open(os.path.join(out_a, name), "rb") as fa, open(os.path.join(out_b, name), "rb") as fb:
+                same = same and fa.read() == fb.read()
+    expect("two runs of one model and seed write byte-identical .npy files", same, pb)
+    expect("two runs print the same lines", pa.stdout == pb.stdout, pb)
+
+    # Ctrl-C: the run stops after the step, what was recorded is written, marked partial.
+    long_model = os.path.join(tmp, "long.snn")
+    with open(example) as f:
+        text = f.read().replace("run 500 ms", "run 10000 s")
+    with open(long_model, "w") as f:
+        f.write(text)
+    out_c = os.path.join(tmp, "c")
+    proc = subprocess.Popen([snnc, "run", "--out", out_c, long_model], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    expect("Ctrl-C: exit 130", proc.returncode == 130, None)
+    status = None
+    try:
+        with open(os.path.join(out_c, "run.json")) as f:
+            document = json.load(f)
+        status = document.get("status")
+        files_ok = all(os.path.exists(os.path.join(out_c, e["path"])) for e in document["files"])
+    except (OSError, ValueError):
+        files_ok = False
+    expect(f"Ctrl-C: run.json written and marked partial (status {status!r}; stderr {stderr[-300:]!r})",
+           status == "partial" and files_ok, None)
 
 for f in failures:
     print("FAIL:", f)
