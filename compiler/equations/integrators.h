@@ -19,8 +19,8 @@
 //
 // dt and t are the built-in leaves `dt` and `t`; dW_k = xi_k sqrt(dt), where in an update
 // expression the noise leaf xi_k stands for one standard normal number per element and step
-// (the same number in every stage, as Brian2's dW). `exact` needs the matrix exponential and is
-// not built here yet.
+// (the same number in every stage, as Brian2's dW). `exact` needs the numbers in A (the matrix
+// exponential) and is built by exact.h's integrateExact.
 #pragma once
 
 #include <optional>
@@ -53,7 +53,7 @@ struct IntegrationStep {
   std::vector<StateUpdate> updates;  // in the order of SystemAnalysis::odes
 };
 
-// The step of `method` for a set of ODEs; std::nullopt for `exact` (not built yet), for a set
+// The step of `method` for a set of ODEs; std::nullopt for `exact` (see exact.h), for a set
 // that could not be analysed, and for a method that does not apply (whyNotApplicable).
 std::optional<IntegrationStep> integrate(const SystemAnalysis& system, Method method,
                                          const IntegratorOptions& options = {});
