@@ -51,7 +51,7 @@ class MemoryRefusal : public std::runtime_error {
  public:
   MemoryRefusal(std::string message, std::uint64_t estimate_bytes, std::uint64_t limit_bytes);
   std::uint64_t estimate_bytes;
-  std::uint64_t limit_bytes;
+  std::uint64_t limit_bytes;  // what was left: the limit less what the simulation held already
 };
 
 // A user error found while running (a connection probability outside [0, 1], a target index
@@ -71,6 +71,7 @@ struct SimulationOptions {
 
 struct SpikeRecording {
   std::size_t group = 0;
+  Step first_step = 0;  // the first step recorded; mean rates divide by the time since
   std::vector<Index> indices;
   std::vector<Step> steps;
 };

@@ -1,0 +1,385 @@
+// The step loop and the public face of Simulation; see simulation.h for the schedule. Setup is
+// in simulation_setup.cpp, recordings in monitors.cpp.
+//
+// The loop is a fixed sequence of phases over the plan's groups and connections in plan order.
+// It allocates nothing once warmed up: spike lists have room for every neuron from the start,
+// the synapse id lists and the queues keep their capacity, and state and rate recordings are
+// reserved for the whole run before it starts (spike recordings grow geometrically: their size
+// is not known in advance).
+#include "vm/engine/simulation.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "vm/engine/memory_limit.h"
+#include "vm/engine/simulation_impl.h"
+#include "vm/random/counter_rng.h"
+
+namespace snn::engine {
+namespace {
+
+// The first nonzero entry, or kNone. Most steps have no fault at all, so blocks are first
+// screened with an OR of their bit patterns, which vectorises; only a block with a bit set (a
+// fault code, or a -0.0) is looked at entry by entry.
+std::size_t firstNonzero(std::span<const double> values) {
+  constexpr std::size_t kBlock = 32;
+  const std::size_t n = values.size();
+  const double* v = values.data();
+  std::size_t i = 0;
+  for (; i + kBlock <= n; i += kBlock) {
+    std::uint64_t bits = 0;
+    for (std::size_t j = 0; j < kBlock; ++j) bits |= std::bit_cast<std::uint64_t>(v[i + j]);
+    if (bits == 0) continue;
+    for (std::size_t j = 0; j < kBlock; ++j)
+      if (v[i + j] != 0.0) return i + j;
+  }
+  for (; i < n; ++i)
+    if (v[i] != 0.0) return i;
+  return kNone;
+}
+
+}  // namespace
+
+// --- errors
+
+NonFiniteError::NonFiniteError(std::string message, std::string owner_, Index index_,
+                               std::string variable_, double time_, double last_finite_)
+    : std::runtime_error(std::move(message)),
+      owner(std::move(owner_)),
+      index(index_),
+      variable(std::move(variable_)),
+      time(time_),
+      last_finite(last_finite_) {}
+
+MemoryRefusal::MemoryRefusal(std::string message, std::uint64_t estimate_bytes_,
+                             std::uint64_t limit_bytes_)
+    : std::runtime_error(std::move(message)),
+      estimate_bytes(estimate_bytes_),
+      limit_bytes(limit_bytes_) {}
+
+SimulationError::SimulationError(std::string message, std::string owner_)
+    : std::runtime_error(std::move(message)), owner(std::move(owner_)) {}
+
+// --- one step
+
+void Simulation::Impl::runActions() {
+  while (!actions.empty() && actions.begin()->first <= step) {
+    // Taken out first: the action may schedule more (even for this step: they run next).
+    auto node = actions.extract(actions.begin());
+    node.mapped()(owner);
+  }
+}
+
+void Simulation::Impl::checkFaults() const {
+  auto fail = [&](const std::string& owner_name, const std::vector<std::string>& variables,
+                  std::size_t element, double code, bool synapse, auto&& value_of) -> void {
+    const double k = code;
+    if (!(k >= 1 && k <= static_cast<double>(variables.size()) && k == std::trunc(k)))
+      throw std::logic_error(fmt::format("`{}`: _fault = {} at element {}, {} fault variables",
+                                         owner_name, code, element, variables.size()));
+    const std::string& variable = variables[static_cast<std::size_t>(k) - 1];
+    const double t = static_cast<double>(step) * plan.dt;
+    const double last = value_of(variable, element);
+    throw NonFiniteError(
+        fmt::format("{}.{} became NaN or infinite at t = {:g} ms in {} {} (last finite value {:g} "
+                    "SI)",
+                    owner_name, variable, t * 1e3, synapse ? "synapse" : "neuron", element, last),
+        owner_name, static_cast<Index>(element), variable, t, last);
+  };
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const GroupState& gs = groups[g];
+    if (gs.fault == kNone) continue;
+    const std::size_t e = firstNonzero(gs.values[gs.fault]);
+    if (e == kNone) continue;
+    fail(plan.groups[g].name, plan.groups[g].fault_variables, e, gs.values[gs.fault][e], false,
+         [&](const std::string& variable, std::size_t element) {
+           return (*gs.find(variable))[element];  // checked at setup
+         });
+  }
+  for (std::size_t c = 0; c < connections.size(); ++c) {
+    const ConnectionState& cs = connections[c];
+    if (cs.fault.empty()) continue;
+    const std::size_t e = firstNonzero(cs.fault);
+    if (e == kNone) continue;
+    fail(plan.connections[c].name, plan.connections[c].fault_variables, e, cs.fault[e], true,
+         [&](const std::string& variable, std::size_t element) {
+           return cs.storage.variable(variable)[element];
+         });
+  }
+}
+
+void Simulation::Impl::deliverSpikes() {
+  for (std::size_t g : spike_sources) {
+    std::span<const Index> spikes = groups[g].spiking();
+    if (!spikes.empty()) exchange->submit(g, step, spikes);
+  }
+  exchange->exchange(step, *this);
+}
+
+void Simulation::Impl::deliver(std::size_t source, Step spike_step, std::span<const Index> spikes) {
+  if (source_queues[source]) source_queues[source]->push(spike_step, spikes);
+  for (std::size_t c : heterogeneous_from[source])
+    connections[c].arrivals->push(spike_step, spikes);
+}
+
+void Simulation::Impl::advance() {
+  in_step = true;
+  // 0. `at` actions
+  runActions();
+  const KernelClock now = clock();
+
+  // 1. state monitors: the values at t
+  recordStates();
+
+  // 2. summed variables
+  for (std::span<double> target : summed_targets) std::fill(target.begin(), target.end(), 0.0);
+  for (std::size_t c = 0; c < connections.size(); ++c) {
+    const auto size = static_cast<std::size_t>(connections[c].storage.size());
+    for (SummedPlan& summed : plan.connections[c].summed)
+      summed.kernel->run(now, KernelDomain::range(size));
+  }
+
+  // 3. updates, then the fault check
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (Kernel* k = plan.groups[g].update.get())
+      k->run(now, KernelDomain::range(static_cast<std::size_t>(groups[g].size)));
+  }
+  for (std::size_t c = 0; c < connections.size(); ++c) {
+    if (Kernel* k = plan.connections[c].update.get())
+      k->run(now, KernelDomain::range(static_cast<std::size_t>(connections[c].storage.size())));
+  }
+  checkFaults();
+
+  // 4. thresholds and spike generators; spike monitors
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    GroupState& gs = groups[g];
+    const GroupPlan& gp = plan.groups[g];
+    gs.spikes.size = 0;
+    if (gp.threshold) {
+      gp.threshold->run(now, KernelDomain::range(static_cast<std::size_t>(gs.size)));
+    } else if (gp.kind == GroupKind::SpikeGenerator) {
+      const std::size_t n = gp.generator_steps.size();
+      std::size_t& k = gs.generator_cursor;
+      while (k < n && gp.generator_steps[k] < step) ++k;  // only before the first step run
+      while (k < n && gp.generator_steps[k] == step)
+        gs.spike_storage[gs.spikes.size++] = gp.generator_indices[k++];
+    }
+  }
+  recordSpikes();
+
+  // 5. synapses: on_pre (delayed), on_post (this step), poisson inputs
+  if (!spike_sources.empty()) deliverSpikes();
+  for (std::size_t c = 0; c < connections.size(); ++c) {
+    const ConnectionPlan& cp = plan.connections[c];
+    if (!cp.on_pre) continue;
+    ConnectionState& cs = connections[c];
+    std::span<const Index> synapses;
+    if (cs.arrivals) {
+      synapses = cs.arrivals->due(step);
+    } else {
+      std::span<const Index> pres = source_queues[cp.source]->due(step, cs.storage.minDelaySteps());
+      if (pres.empty()) continue;
+      cs.pre_ids.clear();
+      cs.storage.appendRows(pres, cs.pre_ids);
+      synapses = cs.pre_ids;
+    }
+    if (!synapses.empty()) cp.on_pre->run(now, KernelDomain::list(synapses));
+  }
+  for (std::size_t c = 0; c < connections.size(); ++c) {
+    const ConnectionPlan& cp = plan.connections[c];
+    if (!cp.on_post) continue;
+    std::span<const Index> posts = groups[cp.target].spiking();
+    if (posts.empty()) continue;
+    ConnectionState& cs = connections[c];
+    cs.post_ids.clear();
+    cs.storage.appendOnto(posts, cs.post_ids);
+    if (!cs.post_ids.empty()) cp.on_post->run(now, KernelDomain::list(cs.post_ids));
+  }
+  // Draw layout: the count of input events of neuron i in step s is
+  // BinomialSampler(n, rate * dt)(seed, stream, element = i, step = s), which owns every draw
+  // index of that counter (random/binomial.h); the input's own stream keeps it apart from
+  // every kernel's draws.
+  for (PoissonInputState& input : poisson_inputs) {
+    const auto s = static_cast<std::uint64_t>(step);
+    double* target = input.target.data();
+    for (std::size_t i = 0; i < input.target.size(); ++i)
+      target[i] += input.weight * static_cast<double>(input.sampler(plan.seed, input.stream, i, s));
+  }
+
+  // 6. resets
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    Kernel* k = plan.groups[g].reset.get();
+    std::span<const Index> spikes = groups[g].spiking();
+    if (k != nullptr && !spikes.empty()) k->run(now, KernelDomain::list(spikes));
+  }
+
+  // 7. rate monitors
+  recordRates();
+  ++step;
+  in_step = false;
+}
+
+// --- Simulation
+
+Simulation::Simulation(SimulationPlan plan, SimulationOptions options)
+    : impl_(std::make_unique<Impl>(*this, std::move(plan), options)) {}
+
+Simulation::~Simulation() = default;
+
+const SimulationPlan& Simulation::plan() const {
+  return impl_->plan;
+}
+
+Step Simulation::currentStep() const {
+  return impl_->step;
+}
+
+double Simulation::currentTime() const {
+  return static_cast<double>(impl_->step) * impl_->plan.dt;
+}
+
+RunOutcome Simulation::run(Step steps, const std::atomic<bool>* stop) {
+  Impl& s = *impl_;
+  if (s.running) throw std::logic_error("Simulation::run called from inside a run");
+  if (steps < 0) throw std::invalid_argument(fmt::format("run of {} steps", steps));
+  if (steps == 0) return RunOutcome::Completed;
+  const auto limit = static_cast<Step>(random::kStepLimit);
+  if (steps > limit - s.step)
+    throw SimulationError(
+        fmt::format("the run would end at step {}, beyond the 2^40 steps random numbers can count",
+                    s.step + steps),
+        s.plan.experiment);
+  const std::uint64_t growth = s.monitorGrowthBytes(steps);
+  const std::uint64_t held = s.heldBytes();
+  const std::uint64_t available = saturatingSub(s.memory_limit, held);
+  if (growth > available)
+    throw MemoryRefusal(
+        fmt::format("the recordings of a run of {} steps ({:g} s) would need about {} more, "
+                    "beyond the {} of memory left (limit {}, {} held already; spike recordings "
+                    "are estimated at 100 Hz per neuron)",
+                    steps, static_cast<double>(steps) * s.plan.dt, formatBytes(growth),
+                    formatBytes(available), formatBytes(s.memory_limit), formatBytes(held)),
+        growth, available);
+  s.reserveMonitors(steps);
+
+  struct Running {
+    bool& flag;
+    explicit Running(bool& f) : flag(f) { flag = true; }
+    ~Running() { flag = false; }
+  } running(s.running);
+  for (Step k = 0; k < steps; ++k) {
+    try {
+      s.advance();
+    } catch (...) {
+      s.in_step = false;
+      throw;
+    }
+    if (stop != nullptr && k + 1 < steps && stop->load(std::memory_order_relaxed))
+      return RunOutcome::Interrupted;
+  }
+  return RunOutcome::Completed;
+}
+
+void Simulation::scheduleAt(Step step, std::function<void(Simulation&)> action) {
+  impl_->actions.emplace(step, std::move(action));
+}
+
+void Simulation::runOnGroup(std::size_t group, Kernel& kernel, std::span<const Index> elements) {
+  Impl& s = *impl_;
+  if (group >= s.groups.size())
+    throw std::out_of_range(fmt::format("group {} of {}", group, s.groups.size()));
+  if (kernel.signature().emits_spikes)
+    throw std::logic_error(fmt::format("kernel `{}` emits spikes", kernel.signature().name));
+  for (Index e : elements)
+    if (e < 0 || e >= s.groups[group].size)
+      throw std::out_of_range(fmt::format("neuron {} of {} ({} neurons)", e,
+                                          s.plan.groups[group].name, s.groups[group].size));
+  s.bindGroupKernel(group, kernel);
+  kernel.run(s.clock(), KernelDomain::list(elements));
+}
+
+void Simulation::runOnConnection(std::size_t connection, Kernel& kernel,
+                                 std::span<const Index> elements) {
+  Impl& s = *impl_;
+  if (connection >= s.connections.size())
+    throw std::out_of_range(fmt::format("connection {} of {}", connection, s.connections.size()));
+  if (kernel.signature().emits_spikes)
+    throw std::logic_error(fmt::format("kernel `{}` emits spikes", kernel.signature().name));
+  const Index size = s.connections[connection].storage.size();
+  for (Index e : elements)
+    if (e < 0 || e >= size)
+      throw std::out_of_range(fmt::format("synapse {} of {} ({} synapses)", e,
+                                          s.plan.connections[connection].name, size));
+  s.bindConnectionKernel(connection, kernel, {});
+  kernel.run(s.clock(), KernelDomain::list(elements));
+}
+
+std::span<const double> Simulation::groupVariable(std::size_t group, std::string_view name) const {
+  const Impl& s = *impl_;
+  if (group >= s.groups.size())
+    throw std::out_of_range(fmt::format("group {} of {}", group, s.groups.size()));
+  const std::vector<double>* values = s.groups[group].find(name);
+  if (values == nullptr)
+    throw std::out_of_range(
+        fmt::format("`{}` is not a variable of {}", name, s.plan.groups[group].name));
+  return *values;
+}
+
+std::span<const double> Simulation::connectionVariable(std::size_t connection,
+                                                       std::string_view name) const {
+  const Impl& s = *impl_;
+  if (connection >= s.connections.size())
+    throw std::out_of_range(fmt::format("connection {} of {}", connection, s.connections.size()));
+  const SynapseStorage& storage = s.connections[connection].storage;
+  if (!storage.hasVariable(name))
+    throw std::out_of_range(
+        fmt::format("`{}` is not a variable of {}", name, s.plan.connections[connection].name));
+  return storage.variable(name);
+}
+
+Index Simulation::groupSize(std::size_t group) const {
+  if (group >= impl_->groups.size())
+    throw std::out_of_range(fmt::format("group {} of {}", group, impl_->groups.size()));
+  return impl_->groups[group].size;
+}
+
+Index Simulation::synapseCount(std::size_t connection) const {
+  if (connection >= impl_->connections.size())
+    throw std::out_of_range(
+        fmt::format("connection {} of {}", connection, impl_->connections.size()));
+  return impl_->connections[connection].storage.size();
+}
+
+std::span<const Index> Simulation::synapsePre(std::size_t connection) const {
+  synapseCount(connection);  // range check
+  return impl_->connections[connection].storage.preIndex();
+}
+
+std::span<const Index> Simulation::synapsePost(std::size_t connection) const {
+  synapseCount(connection);
+  return impl_->connections[connection].storage.postIndex();
+}
+
+const std::vector<SpikeRecording>& Simulation::spikeRecordings() const {
+  return impl_->spike_recordings;
+}
+
+const std::vector<RateRecording>& Simulation::rateRecordings() const {
+  return impl_->rate_recordings;
+}
+
+const std::vector<StateRecording>& Simulation::stateRecordings() const {
+  return impl_->state_recordings;
+}
+
+std::uint64_t Simulation::memoryBytes() const {
+  return impl_->heldBytes();
+}
+
+}  // namespace snn::engine
