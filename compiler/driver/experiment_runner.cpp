@@ -12,6 +12,7 @@
 #include "compiler/lower/lower.h"
 #include "compiler/run/outputs.h"
 #include "compiler/run/print.h"
+#include "vm/engine/memory_limit.h"
 #include "vm/engine/simulation.h"
 
 namespace snn::driver {
@@ -170,8 +171,14 @@ RunStatus Runner::run() {
   try {
     simulation_ = std::make_unique<engine::Simulation>(std::move(lowered_->plan));
   } catch (const engine::MemoryRefusal& e) {
+    // The message names what is refused and its size; what this machine has free goes in a
+    // note (it differs from machine to machine).
     diags_.report(DiagnosticKind::RunTimeFailure,
-                  experiment_.decl ? experiment_.decl->name_range : SourceRange{}, e.what());
+                  e.owner.empty() ? (experiment_.decl ? experiment_.decl->name_range : SourceRange{})
+                                  : populationRange(experiment_, e.owner),
+                  fmt::format("not enough memory: `{}` would need {}; nothing was allocated",
+                              e.owner, engine::formatBytes(e.estimate_bytes)))
+        .note(SourceRange{}, e.what());
     return RunStatus::Failed;
   } catch (const engine::SimulationError& e) {
     diags_.report(DiagnosticKind::RunTimeFailure, populationRange(experiment_, e.owner), e.what());
@@ -209,7 +216,9 @@ RunStatus Runner::run() {
       } catch (const engine::MemoryRefusal& e) {
         diags_.report(DiagnosticKind::RunTimeFailure,
                       r->decl && r->decl->duration ? r->decl->duration->range : SourceRange{},
-                      e.what());
+                      fmt::format("not enough memory: the recordings of this run would need {}",
+                                  engine::formatBytes(e.estimate_bytes)))
+            .note(SourceRange{}, e.what());
         return RunStatus::Failed;
       }
       summary_.run_seconds += secondsSince(run_start);

@@ -33,12 +33,9 @@ std::vector<std::string> stateNames(const sema::CheckedModel& model) {
   return names;
 }
 
-// Sets lastspike where the kernel spikes and emits the spikes.
-void markSpikes(KernelContext& k, ValueId spike) {
-  auto& b = k.builder();
-  k.setOwn("lastspike", b.op(Opcode::Select, spike, b.time(), k.own("lastspike")));
-  b.emitSpike(spike);
-}
+// Emits the spikes; the engine sets lastspike and not_refractory of the neurons that spiked
+// (vm/engine/plan.h), so a threshold kernel stores nothing.
+void markSpikes(KernelContext& k, ValueId spike) { k.builder().emitSpike(spike); }
 
 }  // namespace
 
@@ -153,12 +150,11 @@ void Lowerer::lowerNeuronGroup(const sema::CheckedPopulation& p, std::size_t ind
       auto& b = k.builder();
       equations::SymbolicBuilder symbols(program_, model);
       ValueId not_refractory =
-          updates_refractoriness ? b.op(Opcode::Ne, k.own("not_refractory"), b.constant(0.0))
-                                 : notRefractory(k, symbols);
+          updates_refractoriness ? k.asBool(k.own("not_refractory")) : notRefractory(k, symbols);
       ValueId fires = k.asBool(k.lower(symbols.build(*model.threshold)));
       ValueId spike = b.op(Opcode::And, fires, not_refractory);
-      k.setOwn("not_refractory",
-               b.op(Opcode::Select, spike, b.constant(0.0), k.asFloat(not_refractory)));
+      // Without an update kernel, the refractory state computed here is stored here.
+      if (!updates_refractoriness && refractory) k.setOwn("not_refractory", not_refractory);
       markSpikes(k, spike);
       g.threshold = finish(k);
     });
@@ -313,7 +309,7 @@ std::vector<std::string> Lowerer::applyStep(const sema::CheckedModel& model,
     auto& u = updates[n];
     if (refractory_aware && model.odes.at(step.updates[n].ode).unless_refractory) {
       if (!not_refractory) {
-        not_refractory = b.op(Opcode::Ne, k.own("not_refractory"), b.constant(0.0));
+        not_refractory = k.asBool(k.own("not_refractory"));
       }
       u.new_value = b.op(Opcode::Select, *not_refractory, u.new_value, u.old_value);
     }

@@ -122,6 +122,16 @@ ValueId KernelContext::asFloat(ValueId v) {
 
 ValueId KernelContext::asBool(ValueId v) {
   if (typeOf(v) == ir::Type::Bool) return v;
+  // A condition stored as a number and read back within the kernel: use the condition.
+  const ir::Instruction& inst = kernel_.body.at(v);
+  if (inst.op == Opcode::Select) {
+    const ir::Instruction& yes = kernel_.body.at(inst.operands[1]);
+    const ir::Instruction& no = kernel_.body.at(inst.operands[2]);
+    if (yes.op == Opcode::ConstF && yes.constant == 1.0 && no.op == Opcode::ConstF &&
+        no.constant == 0.0) {
+      return inst.operands[0];
+    }
+  }
   return builder_.op(Opcode::Ne, asFloat(v), builder_.constant(0.0));
 }
 

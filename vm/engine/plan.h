@@ -53,7 +53,10 @@ struct GroupPlan {
   std::vector<std::string> fault_variables;  // the variables `update` checks, in "_fault" order
   std::unique_ptr<Kernel> init;       // runs once over every neuron at construction (may be null)
   std::unique_ptr<Kernel> update;     // every step, every neuron: t -> t + dt (may be null)
-  std::unique_ptr<Kernel> threshold;  // every step, every neuron: emits the spikes (may be null)
+  // every step, every neuron: emits the spikes (may be null). The engine then sets
+  // "lastspike" = t and "not_refractory" = 0 (where the group has them) for each neuron that
+  // spiked, as Brian2's thresholder does, so the kernel itself writes nothing.
+  std::unique_ptr<Kernel> threshold;
   std::unique_ptr<Kernel> reset;      // every step, on the neurons that spiked (may be null)
   // Spike generators: spike k of neuron indices[k] in step steps[k]; sorted by step, then as
   // written; no neuron twice in one step.

@@ -163,12 +163,21 @@ void Simulation::Impl::advance() {
     gs.spikes.size = 0;
     if (gp.threshold) {
       gp.threshold->run(now, KernelDomain::range(static_cast<std::size_t>(gs.size)));
+      // Brian2's thresholder: a neuron that spikes becomes refractory and remembers when.
+      for (Index i : gs.spiking()) {
+        const auto k = static_cast<std::size_t>(i);
+        if (gs.lastspike) (*gs.lastspike)[k] = now.t;
+        if (gs.not_refractory) (*gs.not_refractory)[k] = 0.0;
+      }
     } else if (gp.kind == GroupKind::SpikeGenerator) {
       const std::size_t n = gp.generator_steps.size();
       std::size_t& k = gs.generator_cursor;
       while (k < n && gp.generator_steps[k] < step) ++k;  // only before the first step run
-      while (k < n && gp.generator_steps[k] == step)
-        gs.spike_storage[gs.spikes.size++] = gp.generator_indices[k++];
+      while (k < n && gp.generator_steps[k] == step) {
+        const Index i = gp.generator_indices[k++];
+        gs.spike_storage[gs.spikes.size++] = i;
+        if (gs.lastspike) (*gs.lastspike)[static_cast<std::size_t>(i)] = now.t;
+      }
     }
   }
   recordSpikes();

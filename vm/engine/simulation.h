@@ -51,7 +51,8 @@ class MemoryRefusal : public std::runtime_error {
  public:
   MemoryRefusal(std::string message, std::uint64_t estimate_bytes, std::uint64_t limit_bytes);
   std::uint64_t estimate_bytes;
-  std::uint64_t limit_bytes;  // what was left: the limit less what the simulation held already
+  std::uint64_t limit_bytes;
+  std::string owner;  // the connection refused; empty for recordings  // what was left: the limit less what the simulation held already
 };
 
 // A user error found while running (a connection probability outside [0, 1], a target index

@@ -40,6 +40,10 @@ struct GroupState {
   std::vector<Index> spike_storage;         // `size` entries: room for every neuron
   SpikeOutput spikes;                       // this step's spikes, in spike_storage
   std::size_t generator_cursor = 0;         // next entry of the plan's generator lists
+  // "lastspike" and "not_refractory" when the group has them: the engine sets them for the
+  // neurons that spiked (plan.h), so that threshold kernels write nothing.
+  std::vector<double>* lastspike = nullptr;
+  std::vector<double>* not_refractory = nullptr;
 
   std::vector<double>* find(std::string_view name);
   const std::vector<double>* find(std::string_view name) const;

@@ -154,6 +154,8 @@ void Simulation::Impl::setUpGroup(std::size_t g) {
   }
   gs.spike_storage.assign(n, 0);
   gs.spikes = {gs.spike_storage, 0};
+  gs.lastspike = gs.find("lastspike");  // after the last emplace: values no longer move
+  gs.not_refractory = gs.find("not_refractory");
 
   if (gp.kind == GroupKind::SpikeGenerator) {
     if (gp.threshold)
@@ -209,12 +211,14 @@ void Simulation::Impl::setUpConnection(std::size_t c) {
   const std::uint64_t held = heldBytes();
   const std::uint64_t available = saturatingSub(memory_limit, held);
   auto refuse = [&](std::uint64_t bytes, std::string_view what) {
-    throw MemoryRefusal(
+    MemoryRefusal refusal(
         fmt::format("connection {} would need {} for {}, more than the {} of memory left "
                     "(limit {}, {} held already)",
                     cp.name, formatBytes(bytes), what, formatBytes(available),
                     formatBytes(memory_limit), formatBytes(held)),
         bytes, available);
+    refusal.owner = cp.name;
+    throw refusal;
   };
   GenerationOptions generation;
   generation.seed = plan.seed;
