@@ -252,12 +252,20 @@ engine::ConnectionPlan Lowerer::lowerConnection(std::size_t index) {
     auto step = integrationStep(model, eq->analysis.clock_driven, eq->methods.clock_driven->method,
                                 c.synapse_parameter_values, where);
     if (step) {
-      guard(where, [&] {
-        KernelContext k(name("update"), ir::Domain::AllSynapses, KernelShape::Synapse, stream(true, index, StreamKind::Update));
-      configure(k);
-        plan.fault_variables = applyStep(model, *step, k, false);
-        plan.update = finish(k);
-      });
+      for (bool diagnose : {false, true}) {
+        guard(where, [&] {
+          KernelContext k(name(diagnose ? "update.diagnose" : "update"), ir::Domain::AllSynapses,
+                          KernelShape::Synapse, stream(true, index, StreamKind::Update));
+          configure(k);
+          auto names = applyStep(model, *step, k, std::nullopt, diagnose);
+          if (diagnose) {
+            plan.diagnose = finish(k);
+          } else {
+            plan.fault_variables = std::move(names);
+            plan.update = finish(k);
+          }
+        });
+      }
     }
   }
 

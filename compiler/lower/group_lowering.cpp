@@ -122,27 +122,49 @@ void Lowerer::lowerNeuronGroup(const sema::CheckedPopulation& p, std::size_t ind
   // update: refractoriness, then the integration step.
   const equations::ModelEquations* eq = equations_.find(model);
   bool updates_refractoriness = false;
+  bool fused_threshold = false;
   if (eq && !eq->analysis.clock_driven.empty() && eq->methods.clock_driven) {
     auto step = integrationStep(model, eq->analysis.clock_driven, eq->methods.clock_driven->method,
                                 p.parameter_values, where);
     if (step) {
-      guard(where, [&] {
-        KernelContext k(p.name + ".update", ir::Domain::Neurons, KernelShape::Neuron,
-                        stream(false, index, StreamKind::Update));
-        configure(k);
-        if (refractory) {
+      // The update, and its cold twin that the engine runs on one neuron to name the variable
+      // that became non-finite.
+      for (bool diagnose : {false, true}) {
+        guard(where, [&] {
+          KernelContext k(p.name + (diagnose ? ".update.diagnose" : ".update"),
+                          ir::Domain::Neurons, KernelShape::Neuron,
+                          stream(false, index, StreamKind::Update));
+          configure(k);
           equations::SymbolicBuilder symbols(program_, model);
-          k.setOwn("not_refractory", notRefractory(k, symbols));
-          updates_refractoriness = true;
-        }
-        g.fault_variables = applyStep(model, *step, k, true);
-        g.update = finish(k);
-      });
+          std::optional<ValueId> not_refractory;
+          if (refractory) {
+            not_refractory = notRefractory(k, symbols);
+            if (!diagnose) k.setOwn("not_refractory", *not_refractory);
+            updates_refractoriness = true;
+          }
+          auto names = applyStep(model, *step, k, not_refractory, diagnose);
+          if (diagnose) {
+            g.diagnose = finish(k);
+            return;
+          }
+          g.fault_variables = std::move(names);
+          // The threshold, fused: tested on the new values in the same pass over the neurons
+          // (vm/engine/plan.h). The engine sets lastspike and not_refractory of spiking neurons.
+          if (model.threshold) {
+            ValueId fires = k.asBool(k.lower(symbols.build(*model.threshold)));
+            ValueId spike =
+                not_refractory ? k.builder().op(Opcode::And, fires, *not_refractory) : fires;
+            markSpikes(k, spike);
+            fused_threshold = true;
+          }
+          g.update = finish(k);
+        });
+      }
     }
   }
 
-  // threshold: the condition where not refractory; lastspike.
-  if (model.threshold) {
+  // threshold, when there is no update to fuse it into: the condition where not refractory.
+  if (model.threshold && !fused_threshold) {
     guard(model.threshold->range, [&] {
       KernelContext k(p.name + ".threshold", ir::Domain::Neurons, KernelShape::Neuron,
                       stream(false, index, StreamKind::Threshold));
@@ -292,44 +314,48 @@ void Lowerer::lowerSpikeGenerator(const sema::CheckedPopulation& p, engine::Grou
 
 std::vector<std::string> Lowerer::applyStep(const sema::CheckedModel& model,
                                             const equations::IntegrationStep& step,
-                                            KernelContext& k, bool refractory_aware) {
+                                            KernelContext& k,
+                                            std::optional<ValueId> not_refractory,
+                                            bool diagnose) {
   auto& b = k.builder();
   struct Update {
     std::string name;
-    ValueId old_value, new_value, ok;
+    ValueId old_value, new_value;
   };
   std::vector<Update> updates;
   // Every new value from the old ones first: no variable sees another's new value.
   for (const auto& u : step.updates) {
     const std::string& name = model.states.at(u.state).name;
-    updates.push_back({name, k.own(name), k.asFloat(k.lower(u.value)), ir::kNoValue});
+    updates.push_back({name, k.own(name), k.asFloat(k.lower(u.value))});
   }
-  std::optional<ValueId> not_refractory;
+  std::vector<std::string> names;
   for (std::size_t n = 0; n < updates.size(); ++n) {
     auto& u = updates[n];
-    if (refractory_aware && model.odes.at(step.updates[n].ode).unless_refractory) {
-      if (!not_refractory) {
-        not_refractory = k.asBool(k.own("not_refractory"));
-      }
+    if (not_refractory && model.odes.at(step.updates[n].ode).unless_refractory) {
       u.new_value = b.op(Opcode::Select, *not_refractory, u.new_value, u.old_value);
     }
-    // x - x is 0 exactly when x is finite.
-    u.ok = b.op(Opcode::Eq, b.op(Opcode::Sub, u.new_value, u.new_value), b.constant(0.0));
+    names.push_back(u.name);
   }
-  if (updates.empty()) return {};
-  ValueId all_ok = updates[0].ok;
-  for (std::size_t n = 1; n < updates.size(); ++n) all_ok = b.op(Opcode::And, all_ok, updates[n].ok);
-  ValueId fault = b.constant(0.0);
-  for (std::size_t n = updates.size(); n-- > 0;) {
-    fault = b.op(Opcode::Select, updates[n].ok, fault, b.constant(static_cast<double>(n + 1)));
+  if (updates.empty()) return names;
+  if (diagnose) {
+    // The cold twin of the update (vm/engine/plan.h): each new value, stored aside.
+    for (const auto& u : updates) b.store("new." + u.name, k.element(), u.new_value);
+    return names;
   }
-  b.store("_fault", k.element(), fault);
-  std::vector<std::string> names;
+  // 0 * x is 0 when x is finite and NaN otherwise, so the sum is 0 exactly when every new
+  // value is finite: one multiplication and one addition per variable.
+  // (Starting from +0 makes the sum +0, never -0, so that the engine's scan for nonzero bit
+  // patterns stays on its fast path.)
+  ValueId probe = b.constant(0.0);
+  for (const auto& u : updates) {
+    probe = b.op(Opcode::Add, probe, b.op(Opcode::Mul, u.new_value, b.constant(0.0)));
+  }
+  b.store("_fault", k.element(), probe);
+  ValueId all_ok = b.op(Opcode::Eq, probe, b.constant(0.0));
   for (auto& u : updates) {
     // A step that would make a variable non-finite is not applied to the element, so that the
     // engine's error shows the last finite values.
     k.setOwn(u.name, b.op(Opcode::Select, all_ok, u.new_value, u.old_value));
-    names.push_back(u.name);
   }
   return names;
 }

@@ -65,11 +65,14 @@ class Lowerer {
                                                             equations::Method method,
                                                             const std::vector<double>& parameters,
                                                             SourceRange where);
-  // Applies an integration step to a kernel: new values of every ODE variable, with
-  // `(unless refractory)` and the non-finite check ("_fault"). Returns the checked names.
+  // Applies an integration step to a kernel: new values of every ODE variable, held where
+  // `not_refractory` is false for `(unless refractory)` equations, then the non-finite check
+  // ("_fault", the old values kept where it fails). With `diagnose`, the kernel instead stores
+  // each new value into "new.<variable>" (vm/engine/plan.h). Returns the updated names.
   std::vector<std::string> applyStep(const sema::CheckedModel& model,
                                      const equations::IntegrationStep& step,
-                                     KernelContext& kernel, bool refractory_aware);
+                                     KernelContext& kernel,
+                                     std::optional<ir::ValueId> not_refractory, bool diagnose);
 
   const sema::CheckedProgram& program_;
   const equations::EquationsProgram& equations_;

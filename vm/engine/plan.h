@@ -8,9 +8,10 @@
 //
 //  Group kernels (element = neuron index):
 //    "<var>"            f64: a variable of the group, e.g. "V", "lastspike", "not_refractory"
-//    "_fault"           f64, written by `update`: 0, or k + 1 when the k-th entry of
-//                       fault_variables became NaN or infinite in this step (the kernel keeps
-//                       the variable's last finite value)
+//    "_fault"           f64, written by `update`: 0, or NaN when one of fault_variables would
+//                       have become NaN or infinite in this step (the kernel then keeps the
+//                       element's last finite values)
+//    "new.<var>"        f64, written by `diagnose` only: the value `update` computed for <var>
 //  Connection kernels (element = synapse id; pair kernels: the k-th candidate pair):
 //    "<var>"            f64: a variable of the connection's synapses ("w", "lastupdate")
 //    "pre.<var>"        f64: a variable of the source group, at the synapse's pre index
@@ -52,12 +53,20 @@ struct GroupPlan {
   std::vector<VariableSpec> variables;
   std::vector<std::string> fault_variables;  // the variables `update` checks, in "_fault" order
   std::unique_ptr<Kernel> init;       // runs once over every neuron at construction (may be null)
-  std::unique_ptr<Kernel> update;     // every step, every neuron: t -> t + dt (may be null)
+  // every step, every neuron: t -> t + dt (may be null). When `threshold` is null, `update`
+  // may emit the spikes itself: a threshold fused into the update, tested on the new values
+  // (one pass over the neurons instead of two). Its spikes are then the group's spikes of the
+  // step, treated exactly as a threshold kernel's.
+  std::unique_ptr<Kernel> update;
   // every step, every neuron: emits the spikes (may be null). The engine then sets
   // "lastspike" = t and "not_refractory" = 0 (where the group has them) for each neuron that
   // spiked, as Brian2's thresholder does, so the kernel itself writes nothing.
   std::unique_ptr<Kernel> threshold;
   std::unique_ptr<Kernel> reset;      // every step, on the neurons that spiked (may be null)
+  // The cold twin of `update`, run by the engine only after a fault, on the faulty element:
+  // it computes the same step and stores each new value into "new.<var>", so that the error
+  // can name the variable (the hot kernel only says that one of them failed).
+  std::unique_ptr<Kernel> diagnose;
   // Spike generators: spike k of neuron indices[k] in step steps[k]; sorted by step, then as
   // written; no neuron twice in one step.
   std::vector<Index> generator_indices;
@@ -93,6 +102,7 @@ struct ConnectionPlan {
   std::unique_ptr<Kernel> update;       // clock-driven ODEs: every step, every synapse
   std::vector<SummedPlan> summed;
   std::vector<std::string> fault_variables;  // as GroupPlan, for `update`
+  std::unique_ptr<Kernel> diagnose;          // as GroupPlan
 };
 
 // poisson_input(target = P.X, n, rate, weight): every step, each neuron of the group receives

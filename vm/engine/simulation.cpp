@@ -76,42 +76,78 @@ void Simulation::Impl::runActions() {
   }
 }
 
-void Simulation::Impl::checkFaults() const {
-  auto fail = [&](const std::string& owner_name, const std::vector<std::string>& variables,
-                  std::size_t element, double code, bool synapse, auto&& value_of) -> void {
-    const double k = code;
-    if (!(k >= 1 && k <= static_cast<double>(variables.size()) && k == std::trunc(k)))
-      throw std::logic_error(fmt::format("`{}`: _fault = {} at element {}, {} fault variables",
-                                         owner_name, code, element, variables.size()));
-    const std::string& variable = variables[static_cast<std::size_t>(k) - 1];
-    const double t = static_cast<double>(step) * plan.dt;
-    const double last = value_of(variable, element);
-    throw NonFiniteError(
-        fmt::format("{}.{} became NaN or infinite at t = {:g} ms in {} {} (last finite value {:g} "
-                    "SI)",
-                    owner_name, variable, t * 1e3, synapse ? "synapse" : "neuron", element, last),
-        owner_name, static_cast<Index>(element), variable, t, last);
-  };
+void Simulation::Impl::checkFaults() {
   for (std::size_t g = 0; g < groups.size(); ++g) {
     const GroupState& gs = groups[g];
     if (gs.fault == kNone) continue;
     const std::size_t e = firstNonzero(gs.values[gs.fault]);
-    if (e == kNone) continue;
-    fail(plan.groups[g].name, plan.groups[g].fault_variables, e, gs.values[gs.fault][e], false,
-         [&](const std::string& variable, std::size_t element) {
-           return (*gs.find(variable))[element];  // checked at setup
-         });
+    if (e != kNone) reportFault(false, g, e);
   }
   for (std::size_t c = 0; c < connections.size(); ++c) {
     const ConnectionState& cs = connections[c];
     if (cs.fault.empty()) continue;
     const std::size_t e = firstNonzero(cs.fault);
-    if (e == kNone) continue;
-    fail(plan.connections[c].name, plan.connections[c].fault_variables, e, cs.fault[e], true,
-         [&](const std::string& variable, std::size_t element) {
-           return cs.storage.variable(variable)[element];
-         });
+    if (e != kNone) reportFault(true, c, e);
   }
+}
+
+void Simulation::Impl::reportFault(bool connection, std::size_t owner, std::size_t element) {
+  const std::string& name = connection ? plan.connections[owner].name : plan.groups[owner].name;
+  const std::vector<std::string>& variables =
+      connection ? plan.connections[owner].fault_variables : plan.groups[owner].fault_variables;
+  Kernel* diagnose =
+      connection ? plan.connections[owner].diagnose.get() : plan.groups[owner].diagnose.get();
+  if (diagnose == nullptr || variables.empty())
+    throw std::logic_error(fmt::format("`{}`: a fault without a diagnose kernel", name));
+  // The cold path: the diagnose kernel recomputes the step for this element and stores each
+  // new value aside, in scratch arrays of the owner's size (allocating is fine here).
+  const std::size_t size = connection ? static_cast<std::size_t>(connections[owner].storage.size())
+                                      : static_cast<std::size_t>(groups[owner].size);
+  std::vector<std::vector<double>> scratch(variables.size(), std::vector<double>(size, 0.0));
+  std::vector<std::string> scratch_names;
+  for (const auto& v : variables) scratch_names.push_back("new." + v);
+  const KernelSignature& signature = diagnose->signature();
+  if (connection) {
+    std::vector<ExtraBuffer> extras;
+    for (std::size_t k = 0; k < variables.size(); ++k) {
+      ExtraBuffer extra;
+      extra.name = scratch_names[k];
+      extra.values = scratch[k];
+      extras.push_back(extra);
+    }
+    bindConnectionKernel(owner, *diagnose, extras);
+  } else {
+    for (std::size_t slot = 0; slot < signature.buffers.size(); ++slot) {
+      const std::string& buffer = signature.buffers[slot].name;
+      auto it = std::find(scratch_names.begin(), scratch_names.end(), buffer);
+      if (it != scratch_names.end()) {
+        diagnose->bindBuffer(slot, scratch[static_cast<std::size_t>(it - scratch_names.begin())]);
+      } else if (std::vector<double>* values = groups[owner].find(buffer)) {
+        diagnose->bindBuffer(slot, *values);
+      } else {
+        throw std::logic_error(
+            fmt::format("kernel `{}`: `{}` is not a variable of `{}`", signature.name, buffer, name));
+      }
+    }
+    bindTables(*diagnose);
+  }
+  const Index index = static_cast<Index>(element);
+  diagnose->run(clock(), KernelDomain::list(std::span<const Index>(&index, 1)));
+  for (std::size_t k = 0; k < variables.size(); ++k) {
+    const double computed = scratch[k][element];
+    if (std::isfinite(computed)) continue;
+    const double t = static_cast<double>(step) * plan.dt;
+    const double last = connection ? connections[owner].storage.variable(variables[k])[element]
+                                   : (*groups[owner].find(variables[k]))[element];
+    throw NonFiniteError(
+        fmt::format("{}.{} became {} at t = {:g} ms in {} {} (last finite value {:g} SI)", name,
+                    variables[k], std::isnan(computed) ? "NaN" : "infinite", t * 1e3,
+                    connection ? "synapse" : "neuron", element, last),
+        name, index, variables[k], t, last);
+  }
+  throw std::logic_error(
+      fmt::format("`{}`: a fault at element {} that its diagnose kernel does not reproduce", name,
+                  element));
 }
 
 void Simulation::Impl::deliverSpikes() {
@@ -147,6 +183,7 @@ void Simulation::Impl::advance() {
 
   // 3. updates, then the fault check
   for (std::size_t g = 0; g < groups.size(); ++g) {
+    groups[g].spikes.size = 0;
     if (Kernel* k = plan.groups[g].update.get())
       k->run(now, KernelDomain::range(static_cast<std::size_t>(groups[g].size)));
   }
@@ -160,9 +197,9 @@ void Simulation::Impl::advance() {
   for (std::size_t g = 0; g < groups.size(); ++g) {
     GroupState& gs = groups[g];
     const GroupPlan& gp = plan.groups[g];
-    gs.spikes.size = 0;
-    if (gp.threshold) {
-      gp.threshold->run(now, KernelDomain::range(static_cast<std::size_t>(gs.size)));
+    if (gp.threshold || gs.update_spikes) {
+      // A fused threshold has emitted its spikes in phase 3 already.
+      if (gp.threshold) gp.threshold->run(now, KernelDomain::range(static_cast<std::size_t>(gs.size)));
       // Brian2's thresholder: a neuron that spikes becomes refractory and remembers when.
       for (Index i : gs.spiking()) {
         const auto k = static_cast<std::size_t>(i);

@@ -43,6 +43,7 @@ struct GroupState {
   // "lastspike" and "not_refractory" when the group has them: the engine sets them for the
   // neurons that spiked (plan.h), so that threshold kernels write nothing.
   std::vector<double>* lastspike = nullptr;
+  bool update_spikes = false;  // the update kernel has the threshold fused in (plan.h)
   std::vector<double>* not_refractory = nullptr;
 
   std::vector<double>* find(std::string_view name);
@@ -118,7 +119,10 @@ struct Simulation::Impl final : SpikeSink {
   // --- the step (simulation.cpp)
   void advance();
   void runActions();
-  void checkFaults() const;
+  void checkFaults();
+  // After a fault at `element`: runs the owner's diagnose kernel there and throws the
+  // NonFiniteError that names the variable.
+  [[noreturn]] void reportFault(bool connection, std::size_t owner, std::size_t element);
   void deliverSpikes();
   void deliver(std::size_t source, Step step, std::span<const Index> spikes) override;
 

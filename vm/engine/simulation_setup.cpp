@@ -187,11 +187,14 @@ void Simulation::Impl::setUpGroup(std::size_t g) {
   for (Kernel* k : {gp.init.get(), gp.update.get(), gp.threshold.get(), gp.reset.get()}) {
     if (k == nullptr) continue;
     bindGroupKernel(g, *k);
-    if (k->signature().emits_spikes && k != gp.threshold.get())
+    const bool may_spike = k == gp.threshold.get() || (k == gp.update.get() && !gp.threshold);
+    if (k->signature().emits_spikes && !may_spike)
       throw std::logic_error(
           fmt::format("kernel `{}` emits spikes but is not a threshold", k->signature().name));
   }
   if (gp.threshold) gp.threshold->bindSpikes(&gs.spikes);
+  gs.update_spikes = gp.update && gp.update->signature().emits_spikes;
+  if (gs.update_spikes) gp.update->bindSpikes(&gs.spikes);
   if (gp.init) gp.init->run(clock(), KernelDomain::range(n));
 }
 

@@ -116,8 +116,9 @@ experiment e {
 })", driver::collectingFactory(kernels));
   std::vector<std::string> names;
   for (const auto& k : kernels) names.push_back(k.name);
-  for (const char* expected : {"P.init", "P.update", "P.threshold", "P.reset", "P->P.condition",
-                               "P->P.on_pre"}) {
+  // The threshold is fused into the update (one pass over the neurons): no P.threshold.
+  CHECK(std::find(names.begin(), names.end(), "P.threshold") == names.end());
+  for (const char* expected : {"P.init", "P.update", "P.reset", "P->P.condition", "P->P.on_pre"}) {
     CHECK(std::find(names.begin(), names.end(), expected) != names.end());
   }
   // The constant probability stays a number: geometric skipping, not a kernel per pair.

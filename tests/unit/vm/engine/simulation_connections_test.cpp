@@ -218,7 +218,12 @@ TEST_CASE("Simulation connections: synapse init and a NaN in a synapse's update"
     ValueId next = b.op(Opcode::Div, b.constant(1.0), b.op(Opcode::Sub, g, b.constant(2.5)));
     ValueId finite = b.op(Opcode::Lt, b.op(Opcode::Abs, next), b.constant(INFINITY));
     storeAt(b, "g", b.op(Opcode::Select, finite, next, g));
-    storeAt(b, "_fault", b.op(Opcode::Select, finite, b.constant(0.0), b.constant(1.0)));
+    storeAt(b, "_fault", b.op(Opcode::Select, finite, b.constant(0.0), b.constant(NAN)));
+  });
+  // The cold twin: the same step, the new value stored aside.
+  c.diagnose = vmKernel("A->B.update.diagnose", Domain::AllSynapses, [](KernelBuilder& b) {
+    ValueId g = loadAt(b, "g");
+    storeAt(b, "new.g", b.op(Opcode::Div, b.constant(1.0), b.op(Opcode::Sub, g, b.constant(2.5))));
   });
   c.fault_variables = {"g"};
   plan.connections.push_back(std::move(c));
@@ -235,7 +240,7 @@ TEST_CASE("Simulation connections: synapse init and a NaN in a synapse's update"
     CHECK(e.time == 0.0);
     CHECK(e.last_finite == 2.5);
     CHECK(std::string(e.what()) ==
-          "A->B.g became NaN or infinite at t = 0 ms in synapse 2 (last finite value 2.5 SI)");
+          "A->B.g became infinite at t = 0 ms in synapse 2 (last finite value 2.5 SI)");
   }
 }
 
