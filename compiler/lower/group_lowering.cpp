@@ -126,6 +126,14 @@ void Lowerer::lowerNeuronGroup(const sema::CheckedPopulation& p, std::size_t ind
   if (eq && !eq->analysis.clock_driven.empty() && eq->methods.clock_driven) {
     auto step = integrationStep(model, eq->analysis.clock_driven, eq->methods.clock_driven->method,
                                 p.parameter_values, where);
+    std::optional<equations::IntegrationStep> frozen;
+    bool any_unless = false;
+    for (const auto& ode : model.odes) any_unless = any_unless || ode.unless_refractory;
+    if (step && refractory && any_unless) {
+      frozen = integrationStep(model, frozenSystem(model, eq->analysis.clock_driven),
+                               eq->methods.clock_driven->method, p.parameter_values, where);
+      if (!frozen) step.reset();
+    }
     if (step) {
       // The update, and its cold twin that the engine runs on one neuron to name the variable
       // that became non-finite.
@@ -142,7 +150,8 @@ void Lowerer::lowerNeuronGroup(const sema::CheckedPopulation& p, std::size_t ind
             if (!diagnose) k.setOwn("not_refractory", *not_refractory);
             updates_refractoriness = true;
           }
-          auto names = applyStep(model, *step, k, not_refractory, diagnose);
+          auto names = applyStep(model, *step, k, not_refractory, diagnose,
+                                 frozen ? &*frozen : nullptr);
           if (diagnose) {
             g.diagnose = finish(k);
             return;
@@ -316,7 +325,8 @@ std::vector<std::string> Lowerer::applyStep(const sema::CheckedModel& model,
                                             const equations::IntegrationStep& step,
                                             KernelContext& k,
                                             std::optional<ValueId> not_refractory,
-                                            bool diagnose) {
+                                            bool diagnose,
+                                            const equations::IntegrationStep* frozen) {
   auto& b = k.builder();
   struct Update {
     std::string name;
@@ -331,7 +341,14 @@ std::vector<std::string> Lowerer::applyStep(const sema::CheckedModel& model,
   std::vector<std::string> names;
   for (std::size_t n = 0; n < updates.size(); ++n) {
     auto& u = updates[n];
-    if (not_refractory && model.odes.at(step.updates[n].ode).unless_refractory) {
+    if (not_refractory && frozen) {
+      // Brian2 multiplies the (unless refractory) derivatives by not_refractory inside the
+      // integration: a refractory neuron's other variables see those variables held.
+      const equations::Expr& held = frozen->updates.at(n).value;
+      if (!(held == step.updates[n].value)) {
+        u.new_value = b.op(Opcode::Select, *not_refractory, u.new_value, k.asFloat(k.lower(held)));
+      }
+    } else if (not_refractory && model.odes.at(step.updates[n].ode).unless_refractory) {
       u.new_value = b.op(Opcode::Select, *not_refractory, u.new_value, u.old_value);
     }
     names.push_back(u.name);

@@ -34,6 +34,25 @@ std::unique_ptr<engine::Kernel> Lowerer::finish(KernelContext& kernel) {
   return factory_(kernel.take());
 }
 
+equations::SystemAnalysis frozenSystem(const sema::CheckedModel& model,
+                                       const equations::SystemAnalysis& system) {
+  equations::SystemAnalysis frozen = system;
+  const equations::Expr zero = equations::constant(0.0);
+  for (std::size_t k = 0; k < frozen.odes.size(); ++k) {
+    auto& ode = frozen.odes[k];
+    if (!model.odes.at(ode.ode).unless_refractory) continue;
+    ode.rhs = zero;
+    ode.drift = zero;
+    for (auto& term : ode.noise) term.factor = zero;
+    if (ode.conditionally_linear) ode.conditionally_linear = equations::ConditionallyLinear{zero, zero};
+    if (frozen.linear) {
+      for (auto& entry : frozen.linear->A.at(k)) entry = zero;
+      frozen.linear->b.at(k) = zero;
+    }
+  }
+  return frozen;
+}
+
 std::optional<equations::IntegrationStep> Lowerer::integrationStep(
     const sema::CheckedModel& model, const equations::SystemAnalysis& system,
     equations::Method method, const std::vector<double>& parameters, SourceRange where) {

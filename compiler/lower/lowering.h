@@ -65,14 +65,16 @@ class Lowerer {
                                                             equations::Method method,
                                                             const std::vector<double>& parameters,
                                                             SourceRange where);
-  // Applies an integration step to a kernel: new values of every ODE variable, held where
-  // `not_refractory` is false for `(unless refractory)` equations, then the non-finite check
+  // Applies an integration step to a kernel: new values of every ODE variable; where
+  // `not_refractory` is false, the values of `frozen` (the step of frozenSystem()) instead, or
+  // without it the old values of `(unless refractory)` variables; then the non-finite check
   // ("_fault", the old values kept where it fails). With `diagnose`, the kernel instead stores
   // each new value into "new.<variable>" (vm/engine/plan.h). Returns the updated names.
   std::vector<std::string> applyStep(const sema::CheckedModel& model,
                                      const equations::IntegrationStep& step,
                                      KernelContext& kernel,
-                                     std::optional<ir::ValueId> not_refractory, bool diagnose);
+                                     std::optional<ir::ValueId> not_refractory, bool diagnose,
+                                     const equations::IntegrationStep* frozen = nullptr);
 
   const sema::CheckedProgram& program_;
   const equations::EquationsProgram& equations_;
@@ -96,6 +98,11 @@ bool Lowerer::guard(SourceRange fallback, F&& body) {
   }
   return false;
 }
+
+// The system as Brian2 integrates it for a refractory neuron: the `(unless refractory)`
+// equations have a zero right-hand side (their variables are held), the others see them held.
+equations::SystemAnalysis frozenSystem(const sema::CheckedModel& model,
+                                       const equations::SystemAnalysis& system);
 
 // The unit of a dimension for outputs ("volt", "1").
 std::string unitName(const units::Dimension& dim);

@@ -166,5 +166,58 @@ experiment e {
   CHECK(run("0.25 ms") == 13);  // round(2.5) = 3 steps, half away from zero
 }
 
+TEST_CASE("while refractory, variables coupled to a held one see it held (as Brian2)") {
+  // Brian2 multiplies (unless refractory) derivatives by not_refractory inside the integration,
+  // so during refractoriness w relaxes towards a (V_reset - V_rest) with V exactly constant.
+  auto l = lowerText(R"(
+neuron AdaptiveLIF {
+    parameters {
+        tau = 20 ms
+        tau_w = 100 ms
+        a = 0.5
+        V_rest = -70 mV
+        V_th = -50 mV
+        V_reset = -60 mV
+        t_ref = 5 ms
+    }
+    state {
+        V : volt = V_rest
+        w : volt
+        I : volt = 40 mV
+    }
+    equations {
+        dV/dt = (V_rest - V + I - w) / tau   (unless refractory)
+        dw/dt = (a * (V - V_rest) - w) / tau_w
+    }
+    threshold V > V_th
+    reset { V = V_reset }
+    refractory t_ref
+    method exact
+}
+experiment e {
+    population P = AdaptiveLIF[1]
+    run 100 ms
+})", driver::bytecodeFactory());
+  engine::Simulation sim(std::move(l.experiment->plan));
+  sim.recordSpikes(0);
+  sim.recordState(false, 0, "w", {0}, 1);
+  sim.recordState(false, 0, "V", {0}, 1);
+  sim.run(1000);
+  const auto& spikes = sim.spikeRecordings().at(0).steps;
+  REQUIRE(!spikes.empty());
+  const auto& w = sim.stateRecordings().at(0).values;
+  const auto& V = sim.stateRecordings().at(1).values;
+  const std::size_t s = static_cast<std::size_t>(spikes[0]);
+  const std::size_t R = 50;  // t_ref / dt
+  const double decay = std::exp(-1e-4 / 0.1), w_inf = 0.5 * (-0.060 + 0.070);
+  for (std::size_t k = s + 1; k + 1 < s + R; ++k) {
+    CHECK(V[k] == -0.060);
+    const double expected = w_inf + (w[k] - w_inf) * decay;
+    CHECK(std::abs(w[k + 1] - expected) <= 1e-12 * std::abs(expected));
+  }
+  // And outside refractoriness V moves again.
+  CHECK(V[s + R + 1] != -0.060);
+}
+
 }  // namespace
 }  // namespace snn::testing
