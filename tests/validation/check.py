@@ -455,6 +455,45 @@ def check_rest(ctx):
         print(f"  {group}: V == {start!r} in all {values.size} samples, no spikes")
 
 
+# ---------------------------------------------------------------- inputs and protocol
+
+def check_protocol(ctx):
+    # Constants of tests/validation/protocol.snn and protocol_spikes.csv.
+    dt = 0.1e-3
+    run = ctx.run("protocol.snn", 0.1)
+    i, t = run.spikes("F")
+    ctx.expect(list(i) == [0, 2, 1] and np.allclose(t, [1e-3, 2.5e-3, 4e-3], rtol=0, atol=1e-12),
+               f"the spike file's spikes came out as {list(i)} at {t * 1e3} ms")
+    x, times, _ = run.state("C.x")
+    ctx.expect(times.size == 1000, f"C.x has {times.size} samples, 1000 expected")
+    for count, step in enumerate([10, 25, 40], start=1):
+        # The spike of step k is delivered in step k: first visible in the sample of step k + 1.
+        ctx.expect(x[step, 0] == count - 1 and x[step + 1, 0] == count,
+                   f"C.x around step {step}: {x[step - 1:step + 3, 0]}, expected {count - 1} "
+                   f"then {count}")
+    y, _, _ = run.state("C.y")
+    y = y[:, 0]
+    increment = dt * 2 / 1e-3
+    expected = np.array([0.0 if k <= 500 else min(k - 500, 250) * increment for k in range(1000)])
+    error = np.max(np.abs(y - expected))
+    ctx.expect(error < 1e-9, f"C.y differs from the protocol's drive by up to {error} "
+                             f"(drive 0, then 2 from 50 ms, 0 again from 75 ms)")
+    px, ptimes, index = run.state("P.x")
+    ctx.expect(ptimes.size == 2 and index.size == 2000, f"P.x: {ptimes.size} samples of {index.size}")
+    counts = px[1]  # after 500 steps
+    n, p = 50 * 500, 20 * dt
+    mean, var = n * p, n * p * (1 - p)
+    sd_mean = np.sqrt(var / counts.size)
+    ctx.expect(abs(counts.mean() - mean) < 5 * sd_mean,
+               f"poisson_input: mean {counts.mean()} after 500 steps, expected {mean} +- {5 * sd_mean}")
+    sd_var = var * np.sqrt(2 / (counts.size - 1))
+    ctx.expect(abs(counts.var(ddof=1) - var) < 5 * sd_var,
+               f"poisson_input: variance {counts.var(ddof=1)}, expected {var} +- {5 * sd_var}")
+    ctx.expect(np.all(counts == np.round(counts)), "poisson_input added fractions of its weight")
+    print(f"  spike file, between-run assignment, `at` block and poisson_input "
+          f"(mean {counts.mean():.2f}, variance {counts.var(ddof=1):.2f}; expected {mean:.2f}, {var:.2f})")
+
+
 CHECKS = {
     "lif_isi": check_lif_isi,
     "convergence": check_convergence,
@@ -464,6 +503,7 @@ CHECKS = {
     "delay": check_delay,
     "stdp_pair": check_stdp_pair,
     "rest": check_rest,
+    "protocol": check_protocol,
 }
 
 
