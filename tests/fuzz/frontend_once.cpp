@@ -7,6 +7,10 @@
 #include "compiler/parse/module_loader.h"
 #include "compiler/parse/parser.h"
 #include "compiler/equations/equations.h"
+#include "compiler/codegen/bytecode_compiler.h"
+#include "compiler/ir/passes.h"
+#include "compiler/ir/verifier.h"
+#include "compiler/lower/lower.h"
 #include "compiler/sema/check.h"
 
 namespace snn::fuzz {
@@ -25,7 +29,21 @@ std::size_t runFrontendOnce(std::string text) {
     (void)parse::parseFile(sources, again, reparse);
     if (reparse.hasErrors()) __builtin_trap();
     auto checked = sema::check(program, diags);
-    (void)equations::analyzeEquations(checked, diags);
+    auto analysed = equations::analyzeEquations(checked, diags);
+    if (!diags.hasErrors()) {
+      // Lowering every experiment: each kernel must verify before and after optimisation and
+      // compile to bytecode that verifies. Nothing runs (a fuzzed experiment may be huge).
+      auto compile = [](ir::Kernel kernel) -> std::unique_ptr<engine::Kernel> {
+        if (!ir::verify(kernel).empty()) __builtin_trap();
+        ir::optimize(kernel);
+        if (!ir::verify(kernel).empty()) __builtin_trap();
+        if (!interpreter::verifyBytecode(codegen::compileToBytecode(kernel)).empty()) __builtin_trap();
+        return nullptr;
+      };
+      for (const auto& experiment : checked.experiments) {
+        (void)lower::lowerExperiment(checked, analysed, experiment, {}, compile, diags);
+      }
+    }
   }
   // Rendering touches every range: it must stay inside the file.
   for (const auto& d : diags.all()) (void)renderDiagnostic(d, sources);
