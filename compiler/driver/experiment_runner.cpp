@@ -157,6 +157,7 @@ RunStatus Runner::run() {
   summary_.backend = options_.backend;
   summary_.parse_seconds = options_.parse_seconds;
   summary_.check_seconds = options_.check_seconds;
+  summary_.overrides = options_.overrides;
 
   auto start = Clock::now();
   lower::LoweringOptions lowering;

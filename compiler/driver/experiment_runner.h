@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <iosfwd>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "compiler/diagnostics/diagnostics.h"
 #include "compiler/equations/equations.h"
@@ -22,6 +24,7 @@ struct RunOptions {
   double parse_seconds = 0, check_seconds = 0;
   const std::atomic<bool>* stop = nullptr;  // Ctrl-C
   bool hold_time_in_stages = false;
+  std::vector<std::pair<std::string, std::string>> overrides;  // for run.json
 };
 
 enum class RunStatus { Completed, Interrupted, Failed };

@@ -25,9 +25,12 @@ std::filesystem::path stdlibDirectory() {
 }
 
 FrontendResult runFrontend(SourceManager& sources, const std::filesystem::path& file,
-                           Diagnostics& diags) {
+                           Diagnostics& diags,
+                           const std::function<void(parse::Program&)>& before_check) {
   FrontendResult result;
   result.program = parse::loadProgram(sources, file, stdlibDirectory(), diags);
+  if (diags.hasErrors()) return result;
+  if (before_check) before_check(result.program);
   if (diags.hasErrors()) return result;
   result.checked = std::make_unique<sema::CheckedProgram>(sema::check(result.program, diags));
   return result;

@@ -24,8 +24,10 @@ std::filesystem::path stdlibDirectory();
 
 // Parses and checks `file`. Checking is skipped when a file does not parse, since a broken
 // tree would only produce follow-on errors.
+// `before_check`, when given, may change the parsed program first (command-line overrides).
 FrontendResult runFrontend(SourceManager& sources, const std::filesystem::path& file,
-                           Diagnostics& diags);
+                           Diagnostics& diags,
+                           const std::function<void(parse::Program&)>& before_check = {});
 
 // Runs `work` on a thread with a large stack. The parser and the checker recurse on the
 // nesting of expressions; their own limits keep that depth bounded, and the large stack keeps

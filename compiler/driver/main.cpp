@@ -18,6 +18,7 @@
 #include "compiler/driver/backend.h"
 #include "compiler/driver/experiment_runner.h"
 #include "compiler/driver/frontend.h"
+#include "compiler/driver/overrides.h"
 #include "compiler/equations/equations.h"
 #include "compiler/ir/printer.h"
 #include "compiler/lower/lower.h"
@@ -64,13 +65,16 @@ void lowerAll(const sema::CheckedProgram& program, const equations::EquationsPro
   }
 }
 
-int runCheck(const std::vector<std::string>& files, bool verbose, const CommonOptions& options) {
+int runCheck(const std::vector<std::string>& files, bool verbose,
+             const driver::Overrides& overrides, const CommonOptions& options) {
   int status = kExitClean;
   for (const auto& file : files) {
     SourceManager sources;
     Diagnostics diags;
     driver::runWithLargeStack([&] {
-      auto result = driver::runFrontend(sources, file, diags);
+      auto result = driver::runFrontend(sources, file, diags, [&](parse::Program& program) {
+        driver::applyOverrides(overrides, sources, program, diags);
+      });
       if (!result.checked) return;
       // The equations stage checks declared integration methods and chooses the others.
       auto analysed = equations::analyzeEquations(*result.checked, diags);
@@ -126,7 +130,19 @@ struct RunCommand {
   std::string out_dir;
   std::string backend = "vm";
   std::string experiment;
+  driver::Overrides overrides;
 };
+
+// --set NAME=VALUE (repeatable), --seed N, --duration T: on `run` and `check`.
+void addOverrideOptions(CLI::App* command, driver::Overrides& overrides) {
+  command->add_option("--set", overrides.sets,
+                      "Change a parameter or setting without editing the file: P.param=VALUE "
+                      "(e.g. E.tau=20ms), dt=VALUE, seed=N; repeatable")
+      ->take_all();
+  command->add_option("--seed", overrides.seed, "The random seed (same as --set seed=N)");
+  command->add_option("--duration", overrides.duration,
+                      "The duration of the experiment's run (e.g. 2s); it must have one `run`");
+}
 
 int runRun(const RunCommand& command, const CommonOptions& options) {
   using Clock = std::chrono::steady_clock;
@@ -135,7 +151,9 @@ int runRun(const RunCommand& command, const CommonOptions& options) {
   int status = kExitClean;
   driver::runWithLargeStack([&] {
     auto start = Clock::now();
-    auto result = driver::runFrontend(sources, command.file, diags);
+    auto result = driver::runFrontend(sources, command.file, diags, [&](parse::Program& program) {
+      driver::applyOverrides(command.overrides, sources, program, diags);
+    });
     double front = std::chrono::duration<double>(Clock::now() - start).count();
     if (!result.checked || diags.hasErrors()) return;
     auto analysed = equations::analyzeEquations(*result.checked, diags);
@@ -168,6 +186,7 @@ int runRun(const RunCommand& command, const CommonOptions& options) {
       run.parse_seconds = front;
       run.check_seconds = checked - front;
       run.stop = &g_interrupted;
+      run.overrides = command.overrides.list();
       auto outcome = driver::runExperiment(*result.checked, analysed, *experiment, run, diags,
                                            std::cout, std::cerr);
       if (outcome == driver::RunStatus::Interrupted) {
@@ -209,6 +228,8 @@ int main(int argc, char** argv) {
   check->add_option("files", check_files, "Model files (.snn)")->required();
   check->add_flag("-v,--verbose", verbose,
                   "Print each model's parameters, state variables and sub-expressions with units");
+  driver::Overrides check_overrides;
+  addOverrideOptions(check, check_overrides);
 
   auto* emit = app.add_subcommand("emit", "Print an intermediate form of a model");
   std::string emit_what;
@@ -230,6 +251,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   run->add_option("--experiment", run_command.experiment,
                   "Run only this experiment of the file (default: all of them, in order)");
+  addOverrideOptions(run, run_command.overrides);
 
   try {
     app.parse(argc, argv);
@@ -245,7 +267,7 @@ int main(int argc, char** argv) {
   }
 
   try {
-    if (*check) return runCheck(check_files, verbose, options);
+    if (*check) return runCheck(check_files, verbose, check_overrides, options);
     if (*emit) return runEmit(emit_what, emit_file, options);
     if (*run) return runRun(run_command, options);
   } catch (const std::exception& e) {

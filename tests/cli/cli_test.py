@@ -99,6 +99,25 @@ with tempfile.TemporaryDirectory() as tmp:
     expect("two runs of one model and seed write byte-identical .npy files", same, pb)
     expect("two runs print the same lines", pa.stdout == pb.stdout, pb)
 
+    # Overrides: checked like the source, recorded in run.json, and they change the result.
+    out_o = os.path.join(tmp, "o")
+    po = run("run", "--out", out_o, "--set", "E.tau=10ms", "--seed", "7", "--duration", "100ms", example)
+    expect("run with --set/--seed/--duration: exit 0", po.returncode == 0, po)
+    try:
+        with open(os.path.join(out_o, "run.json")) as f:
+            document = json.load(f)
+        overrides = {o["name"]: o["value"] for o in document["overrides"]}
+        tau = next(p for p in document["populations"] if p["name"] == "E")["parameters"]["tau"]["value"]
+        expect("run.json records the overrides and their effect",
+               overrides == {"E.tau": "10ms", "seed": "7", "duration": "100ms"} and
+               document["seed"] == 7 and abs(tau - 0.01) < 1e-15 and
+               abs(document["timings"]["simulated"] - 0.1) < 1e-12, po)
+    except (OSError, ValueError, KeyError, StopIteration) as e:
+        expect(f"run.json after overrides: {e}", False, po)
+    p = run("check", "--color=never", "--set", "E.tau=10mV", example)
+    expect("a wrong unit in --set is a diagnostic in the option's text",
+           p.returncode == 1 and "--set E.tau:1:1: error:" in p.stderr, p)
+
     # Ctrl-C: the run stops after the step, what was recorded is written, marked partial.
     long_model = os.path.join(tmp, "long.snn")
     with open(example) as f:

@@ -14,7 +14,8 @@ A test whose diagnostics only a simulation finds (a NaN, a run-time limit) says 
 
     // RUN: run
 
-and is run with `snnc run --out <temporary folder>` instead of `snnc check`.
+and is run with `snnc run --out <temporary folder>` instead of `snnc check`. Command-line
+options for snnc (overrides) go on a line `// ARGS: --set E.tau=20ms`.
 
 The test passes when snnc prints exactly the expected errors and warnings (as a
 multiset, in any order) and exits with 1 when an error is expected, 0 otherwise. Notes are not
@@ -23,6 +24,7 @@ compared. `--autoupdate` rewrites the CHECK lines from what snnc prints now: rev
 import argparse
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -30,12 +32,14 @@ import tempfile
 HEADER = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|fatal error): (?P<msg>.*)$")
 CHECK = re.compile(r"^\s*//\s*CHECK:\s?(?P<text>.*?)\s*$")
 RUN = re.compile(r"^\s*//\s*RUN:\s*run\s*$")
+ARGS = re.compile(r"^\s*//\s*ARGS:\s*(?P<args>.*?)\s*$")
 
 
-def actual_diagnostics(snnc, test_file, run):
+def actual_diagnostics(snnc, test_file, run, extra):
     with tempfile.TemporaryDirectory() as out:
         command = [snnc, "run", "--color=never", "--out", out, test_file] if run else \
                   [snnc, "check", "--color=never", test_file]
+        command += extra
         proc = subprocess.run(command, capture_output=True, text=True, errors="replace",
                               timeout=120)
     test_dir = os.path.dirname(os.path.abspath(test_file))
@@ -46,7 +50,9 @@ def actual_diagnostics(snnc, test_file, run):
             continue
         path = os.path.abspath(m.group("path"))
         where = f"{m.group('line')}:{m.group('col')}"
-        if path != os.path.abspath(test_file):
+        if not os.path.exists(m.group("path")):
+            where = f"{m.group('path')}:{where}"  # a command-line option's text: `--set X`
+        elif path != os.path.abspath(test_file):
             where = f"{os.path.relpath(path, test_dir)}:{where}"
         found.append(f"{where}: {m.group('sev')}: {m.group('msg')}")
     return proc, found
@@ -63,7 +69,8 @@ def main():
         lines = f.read().split("\n")
     expected = [m.group("text") for m in (CHECK.match(l) for l in lines) if m]
     run = any(RUN.match(l) for l in lines)
-    proc, found = actual_diagnostics(args.snnc, args.test_file, run)
+    extra = [a for m in (ARGS.match(l) for l in lines) if m for a in shlex.split(m.group("args"))]
+    proc, found = actual_diagnostics(args.snnc, args.test_file, run, extra)
 
     if proc.returncode not in (0, 1):
         print(f"snnc exited with {proc.returncode} (crash or usage error):\n{proc.stderr}")
