@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/backend.h"
+#include "compiler/driver/progress.h"
 #include "compiler/lower/lower.h"
 #include "compiler/run/outputs.h"
 #include "compiler/run/print.h"
@@ -94,6 +95,7 @@ class Runner {
   void assign(const sema::CheckedAssign& a);
   void record(const sema::CheckedRecording& r);
   bool finishOutputs();
+  std::filesystem::path outputDirectory() const;
 
   const sema::CheckedProgram& program_;
   const equations::EquationsProgram& equations_;
@@ -139,9 +141,13 @@ void Runner::record(const sema::CheckedRecording& r) {
   }
 }
 
+std::filesystem::path Runner::outputDirectory() const {
+  return options_.out_dir.empty() ? std::filesystem::path("out") / experiment_.name
+                                  : options_.out_dir;
+}
+
 bool Runner::finishOutputs() {
-  std::filesystem::path dir =
-      options_.out_dir.empty() ? std::filesystem::path("out") / experiment_.name : options_.out_dir;
+  std::filesystem::path dir = outputDirectory();
   run::RunView view{&program_, &experiment_, simulation_.get()};
   try {
     run::writeOutputs(view, summary_, dir);
@@ -203,7 +209,13 @@ RunStatus Runner::run() {
       auto run_start = Clock::now();
       engine::RunOutcome outcome = engine::RunOutcome::Completed;
       try {
-        outcome = simulation_->run(steps, options_.stop);
+        ProgressLine line(options_.progress, experiment_.name, simulation_->currentTime(),
+                          static_cast<double>(steps) * experiment_.dt);
+        const engine::Step interval = std::max<engine::Step>(100, steps / 1000);
+        outcome = simulation_->run(
+            steps, options_.stop,
+            [&](engine::Step done) { line.update(static_cast<double>(done) * experiment_.dt); },
+            interval);
       } catch (const engine::NonFiniteError& e) {
         summary_.run_seconds += secondsSince(run_start);
         summary_.simulated_seconds = simulation_->currentTime();
@@ -251,7 +263,15 @@ RunStatus Runner::run() {
            << "; the recorded data is in the output folder\n";
     }
   }
-  return finishOutputs() ? RunStatus::Completed : RunStatus::Failed;
+  if (!finishOutputs()) return RunStatus::Failed;
+  if (options_.summary) {
+    const double speed =
+        summary_.run_seconds > 0 ? summary_.simulated_seconds / summary_.run_seconds : 0.0;
+    err_ << fmt::format("{}: {:g} s simulated in {:.3g} s ({:.3g} simulated s per s); results in {}\n",
+                        experiment_.name, summary_.simulated_seconds, summary_.run_seconds, speed,
+                        outputDirectory().string());
+  }
+  return RunStatus::Completed;
 }
 
 }  // namespace

@@ -25,6 +25,8 @@ struct RunOptions {
   const std::atomic<bool>* stop = nullptr;  // Ctrl-C
   bool hold_time_in_stages = false;
   std::vector<std::pair<std::string, std::string>> overrides;  // for run.json
+  bool progress = false;  // a progress line on stderr (a terminal, and not --quiet)
+  bool summary = true;    // one line on stderr at the end (not with --quiet)
 };
 
 enum class RunStatus { Completed, Interrupted, Failed };

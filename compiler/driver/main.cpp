@@ -131,6 +131,7 @@ struct RunCommand {
   std::string backend = "vm";
   std::string experiment;
   driver::Overrides overrides;
+  bool quiet = false;
 };
 
 // --set NAME=VALUE (repeatable), --seed N, --duration T: on `run` and `check`.
@@ -187,6 +188,8 @@ int runRun(const RunCommand& command, const CommonOptions& options) {
       run.check_seconds = checked - front;
       run.stop = &g_interrupted;
       run.overrides = command.overrides.list();
+      run.progress = !command.quiet && isatty(STDERR_FILENO);
+      run.summary = !command.quiet;
       auto outcome = driver::runExperiment(*result.checked, analysed, *experiment, run, diags,
                                            std::cout, std::cerr);
       if (outcome == driver::RunStatus::Interrupted) {
@@ -252,6 +255,8 @@ int main(int argc, char** argv) {
   run->add_option("--experiment", run_command.experiment,
                   "Run only this experiment of the file (default: all of them, in order)");
   addOverrideOptions(run, run_command.overrides);
+  run->add_flag("-q,--quiet", run_command.quiet,
+                "No progress line and no summary on stderr (diagnostics are still shown)");
 
   try {
     app.parse(argc, argv);

@@ -290,7 +290,9 @@ double Simulation::currentTime() const {
   return static_cast<double>(impl_->step) * impl_->plan.dt;
 }
 
-RunOutcome Simulation::run(Step steps, const std::atomic<bool>* stop) {
+RunOutcome Simulation::run(Step steps, const std::atomic<bool>* stop,
+                           const std::function<void(Step done)>& progress,
+                           Step progress_interval) {
   Impl& s = *impl_;
   if (s.running) throw std::logic_error("Simulation::run called from inside a run");
   if (steps < 0) throw std::invalid_argument(fmt::format("run of {} steps", steps));
@@ -328,6 +330,7 @@ RunOutcome Simulation::run(Step steps, const std::atomic<bool>* stop) {
     }
     if (stop != nullptr && k + 1 < steps && stop->load(std::memory_order_relaxed))
       return RunOutcome::Interrupted;
+    if (progress && progress_interval > 0 && (k + 1) % progress_interval == 0) progress(k + 1);
   }
   return RunOutcome::Completed;
 }

@@ -120,7 +120,12 @@ class Simulation {
   // Runs `steps` steps. Before starting, refuses (MemoryRefusal) when the monitors would grow
   // past the memory limit (spike monitors estimated from 100 Hz per neuron). Checks `stop`
   // (when given) between steps; when it is set, returns Interrupted after the current step.
-  RunOutcome run(Step steps, const std::atomic<bool>* stop = nullptr);
+  //
+  // `progress`, when given, is called with the number of steps done so far every
+  // `progress_interval` steps (and not at all for shorter runs): the driver's progress line.
+  RunOutcome run(Step steps, const std::atomic<bool>* stop = nullptr,
+                 const std::function<void(Step done)>& progress = {},
+                 Step progress_interval = 1000);
 
   // Runs `action` at the start of step `step` (phase 0), once; actions of one step run in the
   // order they were scheduled. A step already past runs at the start of the next run.
