@@ -13,4 +13,4 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     llvm-19-dev zlib1g-dev libzstd-dev \
     librandom123-dev libeigen3-dev nlohmann-json3-dev \
     clang-14 libclang-rt-14-dev \
-    python3 python3-numpy python3-scipy npm vim >/dev/null
+    python3 python3-numpy python3-scipy npm vim chromium >/dev/null

@@ -10,6 +10,7 @@
 
 #include "compiler/driver/backend.h"
 #include "compiler/driver/progress.h"
+#include "compiler/driver/report.h"
 #include "compiler/lower/lower.h"
 #include "compiler/run/outputs.h"
 #include "compiler/run/print.h"
@@ -96,6 +97,7 @@ class Runner {
   void record(const sema::CheckedRecording& r);
   bool finishOutputs();
   std::filesystem::path outputDirectory() const;
+  ReportExtras reportExtras() const;
 
   const sema::CheckedProgram& program_;
   const equations::EquationsProgram& equations_;
@@ -107,6 +109,7 @@ class Runner {
   std::optional<lower::LoweredExperiment> lowered_;
   std::unique_ptr<engine::Simulation> simulation_;
   run::RunSummary summary_;
+  std::vector<std::string> plots_;  // written, relative to the output folder
 };
 
 void Runner::assign(const sema::CheckedAssign& a) {
@@ -151,11 +154,27 @@ bool Runner::finishOutputs() {
   run::RunView view{&program_, &experiment_, simulation_.get()};
   try {
     run::writeOutputs(view, summary_, dir);
+    writeReport(dir, reportExtras());
   } catch (const std::exception& e) {
     err_ << "error: cannot write the results: " << e.what() << '\n';
     return false;
   }
   return true;
+}
+
+ReportExtras Runner::reportExtras() const {
+  ReportExtras extras;
+  for (const auto& p : experiment_.populations) {
+    if (!p.model) continue;
+    ReportExtras::Methods m{p.name, {}};
+    for (const auto& ode : p.model->odes) {
+      m.lines.push_back(p.model->states.at(ode.state).name + ": " +
+                        equations_.describeMethod(*p.model, ode));
+    }
+    extras.methods.push_back(std::move(m));
+  }
+  extras.plots = plots_;
+  return extras;
 }
 
 RunStatus Runner::run() {
