@@ -13,6 +13,7 @@
 #include "compiler/driver/report.h"
 #include "compiler/lower/lower.h"
 #include "compiler/run/outputs.h"
+#include "compiler/run/plot.h"
 #include "compiler/run/print.h"
 #include "vm/engine/memory_limit.h"
 #include "vm/engine/simulation.h"
@@ -276,10 +277,16 @@ RunStatus Runner::run() {
       out_ << text << '\n' << std::flush;
       summary_.printed.push_back(text);
     } else if (const auto* plot = std::get_if<sema::CheckedPlot>(&step)) {
-      // SVG plots come with the plotting work (issue 5); the data is in the .npy files.
-      err_ << "note: plots are not drawn yet"
-           << (plot->path.empty() ? std::string() : " (`" + plot->path + "`)")
-           << "; the recorded data is in the output folder\n";
+      // A plot that cannot be drawn (nothing recorded) is reported; the run goes on, since
+      // the data and the other plots are still worth writing.
+      const std::filesystem::path path = run::plotPath(outputDirectory(), experiment_, *plot);
+      if (auto error = run::writePlot(view, *plot, path)) {
+        diags_.report(DiagnosticKind::RunTimeFailure, error->range, error->message);
+      } else {
+        std::error_code ec;
+        auto relative = std::filesystem::relative(path, outputDirectory(), ec);
+        plots_.push_back(ec || relative.empty() ? path.string() : relative.string());
+      }
     }
   }
   if (!finishOutputs()) return RunStatus::Failed;
