@@ -13,4 +13,9 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     llvm-19-dev zlib1g-dev libzstd-dev \
     librandom123-dev libeigen3-dev nlohmann-json3-dev \
     clang-14 libclang-rt-14-dev \
-    python3 python3-numpy python3-scipy npm vim chromium >/dev/null
+    python3 python3-numpy python3-scipy vim chromium >/dev/null
+# The editor tests need npm (to fetch vscode-textmate). Debian's npm conflicts with a nodejs
+# from elsewhere that already brings its own npm (NodeSource's): install it only when missing.
+if ! command -v npm >/dev/null 2>&1; then
+  $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null
+fi
