@@ -22,6 +22,7 @@
 #include "compiler/equations/equations.h"
 #include "compiler/ir/printer.h"
 #include "compiler/lower/lower.h"
+#include "compiler/lsp/server.h"
 #include "compiler/sema/check.h"
 
 namespace {
@@ -258,6 +259,8 @@ int main(int argc, char** argv) {
   run->add_flag("-q,--quiet", run_command.quiet,
                 "No progress line and no summary on stderr (diagnostics are still shown)");
 
+  auto* lsp = app.add_subcommand("lsp", "Serve the Language Server Protocol on stdin/stdout (for editors)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -275,6 +278,7 @@ int main(int argc, char** argv) {
     if (*check) return runCheck(check_files, verbose, check_overrides, options);
     if (*emit) return runEmit(emit_what, emit_file, options);
     if (*run) return runRun(run_command, options);
+    if (*lsp) return snn::lsp::serve(std::cin, std::cout);
   } catch (const std::exception& e) {
     std::cerr << "snnc: internal error: " << e.what()
               << "\nThis is a bug in snnc; please report it with the model that caused it.\n";

@@ -109,6 +109,15 @@ std::optional<FileId> SourceManager::load(const std::filesystem::path& path, std
   return id;
 }
 
+FileId SourceManager::addFileContents(const std::filesystem::path& path, std::string text) {
+  std::error_code ec;
+  auto canonical = std::filesystem::weakly_canonical(path, ec).string();
+  if (ec) canonical = path.string();
+  FileId id = addBuffer(path.string(), std::move(text));
+  canonical_paths_.back() = canonical;
+  return id;
+}
+
 FileId SourceManager::addBuffer(std::string name, std::string text) {
   auto id = static_cast<FileId>(files_.size());
   files_.push_back(std::make_unique<SourceFile>(id, std::move(name), std::move(text)));

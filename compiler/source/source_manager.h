@@ -66,6 +66,9 @@ class SourceManager {
   std::optional<FileId> load(const std::filesystem::path& path, std::string& error);
   // Registers in-memory text (tests, fuzzing, --set overrides).
   FileId addBuffer(std::string name, std::string text);
+  // Registers text that stands for the file at `path` (an editor's unsaved buffer): a later
+  // load() of that path returns it instead of reading the disk.
+  FileId addFileContents(const std::filesystem::path& path, std::string text);
 
   const SourceFile& file(FileId id) const { return *files_.at(id); }
   std::size_t fileCount() const { return files_.size(); }
