@@ -8,6 +8,7 @@
 #include "compiler/codegen/bytecode_compiler.h"
 #include "compiler/ir/passes.h"
 #include "compiler/ir/verifier.h"
+#include "compiler/jit/jit_kernel.h"
 #include "vm/interpreter/vm_kernel.h"
 
 namespace snn::driver {
@@ -33,6 +34,13 @@ lower::KernelFactory bytecodeFactory() {
   return [](ir::Kernel kernel) -> std::unique_ptr<engine::Kernel> {
     prepareKernel(kernel);
     return interpreter::makeVmKernel(codegen::compileToBytecode(kernel));
+  };
+}
+
+lower::KernelFactory jitFactory() {
+  return [](ir::Kernel kernel) -> std::unique_ptr<engine::Kernel> {
+    prepareKernel(kernel);
+    return jit::makeJitKernel(kernel);
   };
 }
 

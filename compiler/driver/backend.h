@@ -14,6 +14,10 @@ namespace snn::driver {
 // verification is a compiler bug: std::logic_error with the kernel's name and the problems.
 lower::KernelFactory bytecodeFactory();
 
+// Optimises and verifies, then compiles to native code with LLVM (compiler/jit). A kernel LLVM
+// cannot compile is a jit::JitCompileError naming it, with the hint to use `--backend vm`.
+lower::KernelFactory jitFactory();
+
 // Keeps each optimised kernel (for `snnc emit ir` / `emit bytecode`) and returns null.
 lower::KernelFactory collectingFactory(std::vector<ir::Kernel>& kernels);
 

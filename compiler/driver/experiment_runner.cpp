@@ -75,7 +75,8 @@ std::string nonFiniteMessage(const sema::CheckedExperiment& experiment,
       "`{}.{}` of {} {} became NaN or infinite in the step from t = {}; its last finite value "
       "was {} (the step is not applied; record the variable to see how it grew)",
       e.owner, e.variable, is_group ? "neuron" : "synapse", e.index,
-      run::formatReadable(e.time, units::Dimension::base(units::BaseDimension::Time)), run::formatReadable(e.last_finite, dim));
+      run::formatReadable(e.time, units::Dimension::base(units::BaseDimension::Time)),
+      run::formatReadable(e.last_finite, dim));
 }
 
 class Runner {
@@ -134,10 +135,10 @@ void Runner::record(const sema::CheckedRecording& r) {
       simulation_->recordRate(r.owner);
       break;
     case sema::CheckedRecording::Kind::Variable: {
-      std::int64_t size = r.of_connect ? simulation_->synapseCount(r.owner)
-                                       : simulation_->groupSize(r.owner);
-      engine::Step every = r.every > 0 ? std::max<engine::Step>(1, toSteps(r.every, experiment_.dt))
-                                       : 1;
+      std::int64_t size =
+          r.of_connect ? simulation_->synapseCount(r.owner) : simulation_->groupSize(r.owner);
+      engine::Step every =
+          r.every > 0 ? std::max<engine::Step>(1, toSteps(r.every, experiment_.dt)) : 1;
       simulation_->recordState(r.of_connect, r.owner, r.variable, elementRange(r.lo, r.hi, size),
                                every);
       break;
@@ -189,8 +190,9 @@ RunStatus Runner::run() {
   lower::LoweringOptions lowering;
   lowering.hold_time_in_stages = options_.hold_time_in_stages;
   lowering.base_directory = std::filesystem::path(options_.source_file).parent_path();
-  lowered_ = lower::lowerExperiment(program_, equations_, experiment_, lowering, bytecodeFactory(),
-                                    diags_);
+  lowered_ =
+      lower::lowerExperiment(program_, equations_, experiment_, lowering,
+                             options_.backend == "jit" ? jitFactory() : bytecodeFactory(), diags_);
   if (!lowered_) return RunStatus::Failed;
   summary_.lower_seconds = secondsSince(start);
 
@@ -200,11 +202,12 @@ RunStatus Runner::run() {
   } catch (const engine::MemoryRefusal& e) {
     // The message names what is refused and its size; what this machine has free goes in a
     // note (it differs from machine to machine).
-    diags_.report(DiagnosticKind::RunTimeFailure,
-                  e.owner.empty() ? (experiment_.decl ? experiment_.decl->name_range : SourceRange{})
-                                  : populationRange(experiment_, e.owner),
-                  fmt::format("not enough memory: `{}` would need {}; nothing was allocated",
-                              e.owner, engine::formatBytes(e.estimate_bytes)))
+    diags_
+        .report(DiagnosticKind::RunTimeFailure,
+                e.owner.empty() ? (experiment_.decl ? experiment_.decl->name_range : SourceRange{})
+                                : populationRange(experiment_, e.owner),
+                fmt::format("not enough memory: `{}` would need {}; nothing was allocated", e.owner,
+                            engine::formatBytes(e.estimate_bytes)))
         .note(SourceRange{}, e.what());
     return RunStatus::Failed;
   } catch (const engine::SimulationError& e) {
@@ -220,10 +223,9 @@ RunStatus Runner::run() {
     } else if (const auto* a = std::get_if<sema::CheckedAssign>(&step)) {
       assign(*a);
     } else if (const auto* at = std::get_if<sema::CheckedAt>(&step)) {
-      simulation_->scheduleAt(toSteps(at->time, experiment_.dt),
-                              [this, at](engine::Simulation&) {
-                                for (const auto& a : at->assignments) assign(a);
-                              });
+      simulation_->scheduleAt(toSteps(at->time, experiment_.dt), [this, at](engine::Simulation&) {
+        for (const auto& a : at->assignments) assign(a);
+      });
     } else if (const auto* r = std::get_if<sema::CheckedRun>(&step)) {
       engine::Step steps = toSteps(r->duration, experiment_.dt);
       auto run_start = Clock::now();
@@ -247,10 +249,11 @@ RunStatus Runner::run() {
         finishOutputs();
         return RunStatus::Failed;
       } catch (const engine::MemoryRefusal& e) {
-        diags_.report(DiagnosticKind::RunTimeFailure,
-                      r->decl && r->decl->duration ? r->decl->duration->range : SourceRange{},
-                      fmt::format("not enough memory: the recordings of this run would need {}",
-                                  engine::formatBytes(e.estimate_bytes)))
+        diags_
+            .report(DiagnosticKind::RunTimeFailure,
+                    r->decl && r->decl->duration ? r->decl->duration->range : SourceRange{},
+                    fmt::format("not enough memory: the recordings of this run would need {}",
+                                engine::formatBytes(e.estimate_bytes)))
             .note(SourceRange{}, e.what());
         return RunStatus::Failed;
       }
@@ -258,7 +261,8 @@ RunStatus Runner::run() {
       summary_.simulated_seconds = simulation_->currentTime();
       if (outcome == engine::RunOutcome::Interrupted) {
         summary_.partial = true;
-        summary_.partial_reason = fmt::format("interrupted at t = {} s", simulation_->currentTime());
+        summary_.partial_reason =
+            fmt::format("interrupted at t = {} s", simulation_->currentTime());
         err_ << "interrupted at t = " << simulation_->currentTime()
              << " s; writing what was recorded (marked partial)\n";
         finishOutputs();
@@ -293,9 +297,10 @@ RunStatus Runner::run() {
   if (options_.summary) {
     const double speed =
         summary_.run_seconds > 0 ? summary_.simulated_seconds / summary_.run_seconds : 0.0;
-    err_ << fmt::format("{}: {:g} s simulated in {:.3g} s ({:.3g} simulated s per s); results in {}\n",
-                        experiment_.name, summary_.simulated_seconds, summary_.run_seconds, speed,
-                        outputDirectory().string());
+    err_ << fmt::format(
+        "{}: {:g} s simulated in {:.3g} s ({:.3g} simulated s per s); results in {}\n",
+        experiment_.name, summary_.simulated_seconds, summary_.run_seconds, speed,
+        outputDirectory().string());
   }
   return RunStatus::Completed;
 }

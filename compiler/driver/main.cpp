@@ -21,6 +21,7 @@
 #include "compiler/driver/overrides.h"
 #include "compiler/equations/equations.h"
 #include "compiler/ir/printer.h"
+#include "compiler/jit/jit_kernel.h"
 #include "compiler/lower/lower.h"
 #include "compiler/lsp/server.h"
 #include "compiler/sema/check.h"
@@ -113,6 +114,8 @@ int runEmit(const std::string& what, const std::string& file, const CommonOption
     for (const auto& kernel : kernels) {
       if (what == "ir") {
         std::cout << ir::printKernel(kernel) << '\n';
+      } else if (what == "llvm") {
+        std::cout << jit::optimizedLlvmIr(kernel) << '\n';
       } else {
         std::cout << codegen::disassemble(codegen::compileToBytecode(kernel)) << '\n';
       }
@@ -240,9 +243,9 @@ int main(int argc, char** argv) {
   std::string emit_file;
   emit->add_option("form", emit_what,
                    "What to print: ast (the syntax tree), ir (the kernels), bytecode (the VM's "
-                   "code)")
+                   "code), llvm (the JIT's optimised LLVM IR)")
       ->required()
-      ->check(CLI::IsMember({"ast", "ir", "bytecode"}));
+      ->check(CLI::IsMember({"ast", "ir", "bytecode", "llvm"}));
   emit->add_option("file", emit_file, "Model file (.snn)")->required();
 
   auto* run = app.add_subcommand("run", "Check, compile and simulate a model's experiments; write the results");
@@ -250,8 +253,9 @@ int main(int argc, char** argv) {
   run->add_option("file", run_command.file, "Model file (.snn)")->required();
   run->add_option("--out,-o", run_command.out_dir,
                   "Output folder (default: out/<experiment>/ for each experiment)");
-  run->add_option("--backend", run_command.backend, "Where kernels run: vm (the bytecode VM)")
-      ->check(CLI::IsMember({"vm"}))
+  run->add_option("--backend", run_command.backend,
+                  "Where kernels run: vm (the bytecode VM) or jit (native code through LLVM)")
+      ->check(CLI::IsMember({"vm", "jit"}))
       ->capture_default_str();
   run->add_option("--experiment", run_command.experiment,
                   "Run only this experiment of the file (default: all of them, in order)");

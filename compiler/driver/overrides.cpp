@@ -16,8 +16,8 @@ std::string trim(std::string s) {
 }
 
 // The value, parsed from a buffer named after the option; null after a syntax error.
-ast::ExprPtr parseValue(const std::string& option, const std::string& value,
-                        SourceManager& sources, Diagnostics& diags) {
+ast::ExprPtr parseValue(const std::string& option, const std::string& value, SourceManager& sources,
+                        Diagnostics& diags) {
   FileId file = sources.addBuffer(option, value);
   return parse::parseExpression(sources, file, diags);
 }
@@ -42,8 +42,8 @@ void setSetting(ast::ExperimentDecl& experiment, const std::string& name, ast::E
 }
 
 // `param = value` in an argument list: replaces an existing one, or is added.
-void setArgument(std::vector<ast::Argument>& arguments, const std::string& name,
-                 ast::ExprPtr value, SourceRange range) {
+void setArgument(std::vector<ast::Argument>& arguments, const std::string& name, ast::ExprPtr value,
+                 SourceRange range) {
   for (auto& a : arguments) {
     if (a.name == name) {
       a.value = std::move(value);
@@ -76,15 +76,17 @@ void applyOverrides(const Overrides& overrides, SourceManager& sources, parse::P
   ast::Module& root = program.modules.back();
   auto report = [&](const std::string& option, const std::string& message) {
     FileId file = sources.addBuffer(option, option);
-    diags.report(DiagnosticKind::UnknownOverride, SourceRange{file, 0, static_cast<std::uint32_t>(option.size())},
-                 message);
+    diags.report(DiagnosticKind::UnknownOverride,
+                 SourceRange{file, 0, static_cast<std::uint32_t>(option.size())}, message);
   };
 
   std::vector<std::pair<std::string, std::string>> items;  // (name, value)
   for (const auto& s : overrides.sets) {
     auto eq = s.find('=');
-    if (eq == std::string::npos || trim(s.substr(0, eq)).empty() || trim(s.substr(eq + 1)).empty()) {
-      report("--set " + s, fmt::format("`--set {}`: write `--set NAME=VALUE`, e.g. `--set E.tau=20ms`", s));
+    if (eq == std::string::npos || trim(s.substr(0, eq)).empty() ||
+        trim(s.substr(eq + 1)).empty()) {
+      report("--set " + s,
+             fmt::format("`--set {}`: write `--set NAME=VALUE`, e.g. `--set E.tau=20ms`", s));
       continue;
     }
     items.emplace_back(trim(s.substr(0, eq)), trim(s.substr(eq + 1)));

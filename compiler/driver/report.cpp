@@ -15,11 +15,20 @@ std::string escape(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -125,39 +134,45 @@ std::string reportHtml(const nlohmann::json& run, const ReportExtras& extras) {
   if (!extras.plots.empty()) {
     h += "<h2>Plots</h2>\n";
     for (const auto& plot : extras.plots) {
-      h += fmt::format("<figure><img src=\"{0}\" alt=\"{0}\"><figcaption>{0}</figcaption></figure>\n",
-                       escape(plot));
+      h += fmt::format(
+          "<figure><img src=\"{0}\" alt=\"{0}\"><figcaption>{0}</figcaption></figure>\n",
+          escape(plot));
     }
   }
 
   const auto timings = run.value("timings", nlohmann::json::object());
   h += "<h2>Timings</h2>\n<table>\n";
-  for (const auto& [key, label] :
-       std::initializer_list<std::pair<const char*, const char*>>{
-           {"parse", "parse"}, {"check", "check"}, {"lower", "compile"},
-           {"setup", "set up (connections, initial values)"}, {"run", "run"}}) {
+  for (const auto& [key, label] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"parse", "parse"},
+           {"check", "check"},
+           {"lower", "compile"},
+           {"setup", "set up (connections, initial values)"},
+           {"run", "run"}}) {
     h += fmt::format("<tr><td>{}</td><td class=\"n\">{}</td></tr>\n", label, seconds(timings, key));
   }
   if (timings.contains("simulated") && timings["simulated"].is_number()) {
     h += fmt::format("<tr><td>simulated</td><td class=\"n\">{:g} s</td></tr>\n",
                      timings["simulated"].get<double>());
   }
-  if (timings.contains("simulated_per_wall_second") && timings["simulated_per_wall_second"].is_number()) {
+  if (timings.contains("simulated_per_wall_second") &&
+      timings["simulated_per_wall_second"].is_number()) {
     h += fmt::format("<tr><td>simulated seconds per second</td><td class=\"n\">{:.3g}</td></tr>\n",
                      timings["simulated_per_wall_second"].get<double>());
   }
   h += "</table>\n";
 
   const auto files = run.value("files", nlohmann::json::array());
-  h += "<h2>Data files</h2>\n<table>\n<tr><th>file</th><th>what</th><th>unit</th><th>shape</th></tr>\n";
+  h += "<h2>Data "
+       "files</h2>\n<table>\n<tr><th>file</th><th>what</th><th>unit</th><th>shape</th></tr>\n";
   for (const auto& f : files) {
     std::string shape;
     for (const auto& d : f.value("shape", nlohmann::json::array())) {
       shape += (shape.empty() ? "" : " × ") + d.dump();
     }
-    h += fmt::format("<tr><td><a href=\"{0}\">{0}</a></td><td>{1}</td><td>{2}</td><td>{3} {4}</td></tr>\n",
-                     escape(text(f, "path")), escape(text(f, "meaning")), escape(text(f, "unit")),
-                     escape(text(f, "dtype")), escape(shape));
+    h += fmt::format(
+        "<tr><td><a href=\"{0}\">{0}</a></td><td>{1}</td><td>{2}</td><td>{3} {4}</td></tr>\n",
+        escape(text(f, "path")), escape(text(f, "meaning")), escape(text(f, "unit")),
+        escape(text(f, "dtype")), escape(shape));
   }
   h += "<tr><td><a href=\"run.json\">run.json</a></td><td>everything above, for programs</td>"
        "<td></td><td></td></tr>\n</table>\n";

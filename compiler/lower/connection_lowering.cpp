@@ -110,7 +110,8 @@ engine::ConnectionPlan Lowerer::lowerConnection(std::size_t index) {
   auto pairKernel = [&](const std::string& suffix, const ast::Expr& e, bool condition) {
     std::unique_ptr<engine::Kernel> result;
     guard(e.range, [&] {
-      KernelContext k(name(suffix), ir::Domain::Pairs, KernelShape::Pair, stream(true, index, StreamKind::Other));
+      KernelContext k(name(suffix), ir::Domain::Pairs, KernelShape::Pair,
+                      stream(true, index, StreamKind::Other));
       configure(k);
       auto s = symbols();
       ValueId v = k.lower(s.build(e));
@@ -123,8 +124,12 @@ engine::ConnectionPlan Lowerer::lowerConnection(std::size_t index) {
 
   // The rule.
   switch (c.rule) {
-    case sema::ConnectRule::All: plan.rule = engine::ConnectionRule::All; break;
-    case sema::ConnectRule::OneToOne: plan.rule = engine::ConnectionRule::OneToOne; break;
+    case sema::ConnectRule::All:
+      plan.rule = engine::ConnectionRule::All;
+      break;
+    case sema::ConnectRule::OneToOne:
+      plan.rule = engine::ConnectionRule::OneToOne;
+      break;
     case sema::ConnectRule::FixedIndegree:
       plan.rule = engine::ConnectionRule::FixedIndegree;
       plan.fixed_count = c.fixed_count;
@@ -160,10 +165,12 @@ engine::ConnectionPlan Lowerer::lowerConnection(std::size_t index) {
   auto resolver = [&](const ast::LValue& lv, const sema::Resolution& r) -> WriteTarget {
     switch (r.kind) {
       case SymbolKind::State:
-        if (c.synapse && r.index < model.states.size()) return {false, false, model.states[r.index].name};
+        if (c.synapse && r.index < model.states.size())
+          return {false, false, model.states[r.index].name};
         break;
       case SymbolKind::SynapseVariable:
-        if (r.index < c.inline_variables.size()) return {false, false, c.inline_variables[r.index].name};
+        if (r.index < c.inline_variables.size())
+          return {false, false, c.inline_variables[r.index].name};
         break;
       case SymbolKind::PreVariable:
       case SymbolKind::PostVariable:
@@ -176,8 +183,9 @@ engine::ConnectionPlan Lowerer::lowerConnection(std::size_t index) {
 
   // Initial values: the model's defaults (dependency order), then the connect's own.
   guard(where, [&] {
-    KernelContext k(name("init"), ir::Domain::AllSynapses, KernelShape::Synapse, stream(true, index, StreamKind::Init));
-      configure(k);
+    KernelContext k(name("init"), ir::Domain::AllSynapses, KernelShape::Synapse,
+                    stream(true, index, StreamKind::Init));
+    configure(k);
     auto s = symbols();
     bool any = false;
     if (c.synapse) {
@@ -205,7 +213,8 @@ engine::ConnectionPlan Lowerer::lowerConnection(std::size_t index) {
     plan.delay = *c.delay_time;
   } else if (c.delay) {
     guard(c.delay->range, [&] {
-      KernelContext k(name("delay"), ir::Domain::AllSynapses, KernelShape::Synapse, stream(true, index, StreamKind::Delay));
+      KernelContext k(name("delay"), ir::Domain::AllSynapses, KernelShape::Synapse,
+                      stream(true, index, StreamKind::Delay));
       configure(k);
       auto s = symbols();
       k.builder().store("delay", k.element(), k.asFloat(k.lower(s.build(*c.delay))));
@@ -221,7 +230,8 @@ engine::ConnectionPlan Lowerer::lowerConnection(std::size_t index) {
     const bool pre = h.event == "pre";
     SourceRange at = h.decl ? h.decl->range : where;
     guard(at, [&] {
-      KernelContext k(name(pre ? "on_pre" : "on_post"), ir::Domain::Synapses, KernelShape::Synapse, stream(true, index, pre ? StreamKind::OnPre : StreamKind::OnPost));
+      KernelContext k(name(pre ? "on_pre" : "on_post"), ir::Domain::Synapses, KernelShape::Synapse,
+                      stream(true, index, pre ? StreamKind::OnPre : StreamKind::OnPost));
       configure(k);
       auto s = symbols();
       if (event_driven) {
@@ -273,8 +283,9 @@ engine::ConnectionPlan Lowerer::lowerConnection(std::size_t index) {
   if (c.synapse) {
     for (const auto& summed : model.summed) {
       guard(summed.expr ? summed.expr->range : where, [&] {
-        KernelContext k(name("summed." + summed.variable), ir::Domain::AllSynapses, KernelShape::Synapse, stream(true, index, StreamKind::Other));
-      configure(k);
+        KernelContext k(name("summed." + summed.variable), ir::Domain::AllSynapses,
+                        KernelShape::Synapse, stream(true, index, StreamKind::Other));
+        configure(k);
         auto s = symbols();
         ValueId v = k.asFloat(k.lower(s.build(*summed.expr)));
         k.builder().accumulate((summed.is_post ? "post." : "pre.") + summed.variable,

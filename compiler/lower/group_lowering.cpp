@@ -35,7 +35,9 @@ std::vector<std::string> stateNames(const sema::CheckedModel& model) {
 
 // Emits the spikes; the engine sets lastspike and not_refractory of the neurons that spiked
 // (vm/engine/plan.h), so a threshold kernel stores nothing.
-void markSpikes(KernelContext& k, ValueId spike) { k.builder().emitSpike(spike); }
+void markSpikes(KernelContext& k, ValueId spike) {
+  k.builder().emitSpike(spike);
+}
 
 }  // namespace
 
@@ -104,8 +106,8 @@ void Lowerer::lowerNeuronGroup(const sema::CheckedPopulation& p, std::size_t ind
     if (model.refractory_kind == sema::RefractoryKind::Time && model.refractory) {
       ValueId ref = k.asFloat(k.lower(symbols.build(*model.refractory)));
       auto steps = [&](ValueId duration) {
-        return b.op(Opcode::Floor, b.op(Opcode::Add, b.op(Opcode::Div, duration, k.timeStep()),
-                                        b.constant(1e-3)));
+        return b.op(Opcode::Floor,
+                    b.op(Opcode::Add, b.op(Opcode::Div, duration, k.timeStep()), b.constant(1e-3)));
       };
       ValueId since = b.op(Opcode::Sub, b.time(), k.own("lastspike"));
       return b.op(Opcode::Ge, steps(since), steps(ref));
@@ -139,9 +141,8 @@ void Lowerer::lowerNeuronGroup(const sema::CheckedPopulation& p, std::size_t ind
       // that became non-finite.
       for (bool diagnose : {false, true}) {
         guard(where, [&] {
-          KernelContext k(p.name + (diagnose ? ".update.diagnose" : ".update"),
-                          ir::Domain::Neurons, KernelShape::Neuron,
-                          stream(false, index, StreamKind::Update));
+          KernelContext k(p.name + (diagnose ? ".update.diagnose" : ".update"), ir::Domain::Neurons,
+                          KernelShape::Neuron, stream(false, index, StreamKind::Update));
           configure(k);
           equations::SymbolicBuilder symbols(program_, model);
           std::optional<ValueId> not_refractory;
@@ -150,8 +151,8 @@ void Lowerer::lowerNeuronGroup(const sema::CheckedPopulation& p, std::size_t ind
             if (!diagnose) k.setOwn("not_refractory", *not_refractory);
             updates_refractoriness = true;
           }
-          auto names = applyStep(model, *step, k, not_refractory, diagnose,
-                                 frozen ? &*frozen : nullptr);
+          auto names =
+              applyStep(model, *step, k, not_refractory, diagnose, frozen ? &*frozen : nullptr);
           if (diagnose) {
             g.diagnose = finish(k);
             return;
@@ -201,8 +202,8 @@ void Lowerer::lowerNeuronGroup(const sema::CheckedPopulation& p, std::size_t ind
       lowerBlock(*model.reset, program_, k, symbols,
                  [&](const ast::LValue& lv, const sema::Resolution& r) -> WriteTarget {
                    if (r.kind != sema::SymbolKind::State || r.index >= model.states.size()) {
-                     throw LoweringFailure{fmt::format("`{}` cannot be assigned in a reset", lv.name),
-                                           lv.range};
+                     throw LoweringFailure{
+                         fmt::format("`{}` cannot be assigned in a reset", lv.name), lv.range};
                    }
                    return {false, false, model.states[r.index].name};
                  });
@@ -223,8 +224,9 @@ void Lowerer::lowerPoissonGroup(const sema::CheckedPopulation& p, std::size_t in
     equations::SymbolicBuilder symbols(program_, emptyModel());
     // Brian2's PoissonGroup: rand() < rate * dt.
     ValueId rate = k.asFloat(k.lower(symbols.build(*p.rate)));
-    ValueId spike = b.op(Opcode::Lt, b.rand(stream(false, index, StreamKind::Threshold), k.element()),
-                         b.op(Opcode::Mul, rate, k.timeStep()));
+    ValueId spike =
+        b.op(Opcode::Lt, b.rand(stream(false, index, StreamKind::Threshold), k.element()),
+             b.op(Opcode::Mul, rate, k.timeStep()));
     markSpikes(k, spike);
     g.threshold = finish(k);
   });
@@ -247,20 +249,23 @@ void readSpikeFile(const std::filesystem::path& path, std::vector<std::int64_t>&
     if (number == 1 && line.find("index") != std::string::npos) continue;  // the header
     auto comma = line.find(',');
     if (comma == std::string::npos) {
-      throw std::runtime_error(fmt::format("line {}: expected `index,time`, found `{}`", number, line));
+      throw std::runtime_error(
+          fmt::format("line {}: expected `index,time`, found `{}`", number, line));
     }
     try {
       std::size_t used = 0;
       std::string index_text = line.substr(0, comma), time_text = line.substr(comma + 1);
       long long i = std::stoll(index_text, &used);
-      if (index_text.find_first_not_of(" \t", used) != std::string::npos) throw std::invalid_argument("");
+      if (index_text.find_first_not_of(" \t", used) != std::string::npos)
+        throw std::invalid_argument("");
       double t = std::stod(time_text, &used);
-      if (time_text.find_first_not_of(" \t", used) != std::string::npos) throw std::invalid_argument("");
+      if (time_text.find_first_not_of(" \t", used) != std::string::npos)
+        throw std::invalid_argument("");
       indices.push_back(i);
       times.push_back(t);
     } catch (const std::logic_error&) {
-      throw std::runtime_error(
-          fmt::format("line {}: expected a whole index and a time in seconds, found `{}`", number, line));
+      throw std::runtime_error(fmt::format(
+          "line {}: expected a whole index and a time in seconds, found `{}`", number, line));
     }
   }
 }
@@ -298,8 +303,9 @@ void Lowerer::lowerSpikeGenerator(const sema::CheckedPopulation& p, engine::Grou
       return;
     }
     if (!std::isfinite(times[k]) || times[k] < 0) {
-      fail(fmt::format("spike {} has time {} s; times must be finite and not negative", k, times[k]),
-           where);
+      fail(
+          fmt::format("spike {} has time {} s; times must be finite and not negative", k, times[k]),
+          where);
       return;
     }
     steps[k] = static_cast<engine::Step>(std::llround(times[k] / dt));
@@ -323,8 +329,7 @@ void Lowerer::lowerSpikeGenerator(const sema::CheckedPopulation& p, engine::Grou
 
 std::vector<std::string> Lowerer::applyStep(const sema::CheckedModel& model,
                                             const equations::IntegrationStep& step,
-                                            KernelContext& k,
-                                            std::optional<ValueId> not_refractory,
+                                            KernelContext& k, std::optional<ValueId> not_refractory,
                                             bool diagnose,
                                             const equations::IntegrationStep* frozen) {
   auto& b = k.builder();

@@ -142,9 +142,10 @@ ValueId KernelContext::lower(const Expr& e) {
 
 ValueId KernelContext::randomElement(const Node& n) {
   if (shape_ == KernelShape::Pair) {
-    throw LoweringError{"random numbers are not available in connection rules; use `p = ...`, "
-                        "which draws for every pair",
-                        n.origin};
+    throw LoweringError{
+        "random numbers are not available in connection rules; use `p = ...`, "
+        "which draws for every pair",
+        n.origin};
   }
   return element();
 }
@@ -179,25 +180,44 @@ namespace {
 
 std::optional<Opcode> unaryFunction(BuiltinFunction f) {
   switch (f) {
-    case BuiltinFunction::Exp: return Opcode::Exp;
-    case BuiltinFunction::Log: return Opcode::Log;
-    case BuiltinFunction::Log10: return Opcode::Log10;
-    case BuiltinFunction::Sin: return Opcode::Sin;
-    case BuiltinFunction::Cos: return Opcode::Cos;
-    case BuiltinFunction::Tan: return Opcode::Tan;
-    case BuiltinFunction::Sinh: return Opcode::Sinh;
-    case BuiltinFunction::Cosh: return Opcode::Cosh;
-    case BuiltinFunction::Tanh: return Opcode::Tanh;
-    case BuiltinFunction::Arcsin: return Opcode::Asin;
-    case BuiltinFunction::Arccos: return Opcode::Acos;
-    case BuiltinFunction::Arctan: return Opcode::Atan;
-    case BuiltinFunction::Exprel: return Opcode::Exprel;
-    case BuiltinFunction::Sqrt: return Opcode::Sqrt;
-    case BuiltinFunction::Abs: return Opcode::Abs;
-    case BuiltinFunction::Floor: return Opcode::Floor;
-    case BuiltinFunction::Ceil: return Opcode::Ceil;
-    case BuiltinFunction::Sign: return Opcode::Sign;
-    default: return std::nullopt;
+    case BuiltinFunction::Exp:
+      return Opcode::Exp;
+    case BuiltinFunction::Log:
+      return Opcode::Log;
+    case BuiltinFunction::Log10:
+      return Opcode::Log10;
+    case BuiltinFunction::Sin:
+      return Opcode::Sin;
+    case BuiltinFunction::Cos:
+      return Opcode::Cos;
+    case BuiltinFunction::Tan:
+      return Opcode::Tan;
+    case BuiltinFunction::Sinh:
+      return Opcode::Sinh;
+    case BuiltinFunction::Cosh:
+      return Opcode::Cosh;
+    case BuiltinFunction::Tanh:
+      return Opcode::Tanh;
+    case BuiltinFunction::Arcsin:
+      return Opcode::Asin;
+    case BuiltinFunction::Arccos:
+      return Opcode::Acos;
+    case BuiltinFunction::Arctan:
+      return Opcode::Atan;
+    case BuiltinFunction::Exprel:
+      return Opcode::Exprel;
+    case BuiltinFunction::Sqrt:
+      return Opcode::Sqrt;
+    case BuiltinFunction::Abs:
+      return Opcode::Abs;
+    case BuiltinFunction::Floor:
+      return Opcode::Floor;
+    case BuiltinFunction::Ceil:
+      return Opcode::Ceil;
+    case BuiltinFunction::Sign:
+      return Opcode::Sign;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -285,18 +305,42 @@ ValueId KernelContext::lowerNode(const Expr& e) {
     case equations::Op::Neg:
       v = builder_.op(Opcode::Neg, asFloat(lowerNode(n.args.at(0))));
       break;
-    case equations::Op::Add: v = bin(Opcode::Add); break;
-    case equations::Op::Sub: v = bin(Opcode::Sub); break;
-    case equations::Op::Mul: v = bin(Opcode::Mul); break;
-    case equations::Op::Div: v = bin(Opcode::Div); break;
-    case equations::Op::Mod: v = bin(Opcode::Mod); break;
-    case equations::Op::Pow: v = bin(Opcode::Pow); break;
-    case equations::Op::Eq: v = bin(Opcode::Eq); break;
-    case equations::Op::Ne: v = bin(Opcode::Ne); break;
-    case equations::Op::Lt: v = bin(Opcode::Lt); break;
-    case equations::Op::Le: v = bin(Opcode::Le); break;
-    case equations::Op::Gt: v = bin(Opcode::Gt); break;
-    case equations::Op::Ge: v = bin(Opcode::Ge); break;
+    case equations::Op::Add:
+      v = bin(Opcode::Add);
+      break;
+    case equations::Op::Sub:
+      v = bin(Opcode::Sub);
+      break;
+    case equations::Op::Mul:
+      v = bin(Opcode::Mul);
+      break;
+    case equations::Op::Div:
+      v = bin(Opcode::Div);
+      break;
+    case equations::Op::Mod:
+      v = bin(Opcode::Mod);
+      break;
+    case equations::Op::Pow:
+      v = bin(Opcode::Pow);
+      break;
+    case equations::Op::Eq:
+      v = bin(Opcode::Eq);
+      break;
+    case equations::Op::Ne:
+      v = bin(Opcode::Ne);
+      break;
+    case equations::Op::Lt:
+      v = bin(Opcode::Lt);
+      break;
+    case equations::Op::Le:
+      v = bin(Opcode::Le);
+      break;
+    case equations::Op::Gt:
+      v = bin(Opcode::Gt);
+      break;
+    case equations::Op::Ge:
+      v = bin(Opcode::Ge);
+      break;
     case equations::Op::And:
     case equations::Op::Or:
       v = builder_.op(n.op == equations::Op::And ? Opcode::And : Opcode::Or,

@@ -46,8 +46,8 @@ class KernelContext {
   KernelContext& operator=(const KernelContext&) = delete;
 
   // Configuration, set before lowering anything.
-  std::vector<std::string> own_names;  // State leaf k -> the buffer own_names[k]
-  std::vector<double> parameters;      // Parameter leaf k -> this value
+  std::vector<std::string> own_names;      // State leaf k -> the buffer own_names[k]
+  std::vector<double> parameters;          // Parameter leaf k -> this value
   double size = 0, n_pre = 0, n_post = 0;  // N, N_pre, N_post
   // The experiment's time step: a constant of every kernel, so that `exp(-dt/tau)` folds to a
   // number at compile time (0: read it from the clock).
@@ -91,9 +91,9 @@ class KernelContext {
   KernelShape shape_;
   std::uint32_t stream_;
   std::optional<ir::ValueId> element_, pre_, post_;
-  std::map<std::string, ir::ValueId> current_;   // own variables: loaded or set
-  std::map<std::string, bool> dirty_;             // set since the last flush
-  std::map<std::string, ir::ValueId> neighbours_; // loaded neighbour values (until written)
+  std::map<std::string, ir::ValueId> current_;     // own variables: loaded or set
+  std::map<std::string, bool> dirty_;              // set since the last flush
+  std::map<std::string, ir::ValueId> neighbours_;  // loaded neighbour values (until written)
   std::unordered_map<std::string, ir::ValueId> noise_;
   // Lowered nodes, valid until a write; each entry keeps its node alive so that its address is
   // never reused by another node while it is a key.

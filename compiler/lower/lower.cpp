@@ -44,7 +44,8 @@ equations::SystemAnalysis frozenSystem(const sema::CheckedModel& model,
     ode.rhs = zero;
     ode.drift = zero;
     for (auto& term : ode.noise) term.factor = zero;
-    if (ode.conditionally_linear) ode.conditionally_linear = equations::ConditionallyLinear{zero, zero};
+    if (ode.conditionally_linear)
+      ode.conditionally_linear = equations::ConditionallyLinear{zero, zero};
     if (frozen.linear) {
       for (auto& entry : frozen.linear->A.at(k)) entry = zero;
       frozen.linear->b.at(k) = zero;
@@ -69,7 +70,8 @@ std::optional<equations::IntegrationStep> Lowerer::integrationStep(
     };
     auto result = equations::integrateExact(system, values, experiment_.dt);
     if (auto* failure = std::get_if<equations::ExactFailure>(&result)) {
-      SourceRange at = failure->term && failure->term->origin ? failure->term->origin->range : where;
+      SourceRange at =
+          failure->term && failure->term->origin ? failure->term->origin->range : where;
       diags_.report(DiagnosticKind::MethodNotApplicable, at, "exact",
                     fmt::format("the equations of `{}`", model.name), failure->reason);
       failed_ = true;

@@ -18,7 +18,16 @@ namespace snn::lower {
 // Random streams: each population and connection owns a block of kStreamsPerOwner streams, one
 // per kind of kernel, so adding a kernel to one never shifts another's numbers.
 inline constexpr std::uint32_t kStreamsPerOwner = 8;
-enum class StreamKind : std::uint32_t { Init, Update, Threshold, Reset, OnPre, OnPost, Delay, Other };
+enum class StreamKind : std::uint32_t {
+  Init,
+  Update,
+  Threshold,
+  Reset,
+  OnPre,
+  OnPost,
+  Delay,
+  Other
+};
 
 // A user-facing failure: the message, and where to point.
 struct LoweringFailure {
@@ -71,8 +80,7 @@ class Lowerer {
   // ("_fault", the old values kept where it fails). With `diagnose`, the kernel instead stores
   // each new value into "new.<variable>" (vm/engine/plan.h). Returns the updated names.
   std::vector<std::string> applyStep(const sema::CheckedModel& model,
-                                     const equations::IntegrationStep& step,
-                                     KernelContext& kernel,
+                                     const equations::IntegrationStep& step, KernelContext& kernel,
                                      std::optional<ir::ValueId> not_refractory, bool diagnose,
                                      const equations::IntegrationStep* frozen = nullptr);
 

@@ -18,11 +18,20 @@ void lowerAssignment(const WriteTarget& target, ast::AssignOp op, ValueId value,
   ValueId old = kernel.own(target.name);
   value = kernel.asFloat(value);
   switch (op) {
-    case ast::AssignOp::Set: break;
-    case ast::AssignOp::Add: value = b.op(Opcode::Add, old, value); break;
-    case ast::AssignOp::Sub: value = b.op(Opcode::Sub, old, value); break;
-    case ast::AssignOp::Mul: value = b.op(Opcode::Mul, old, value); break;
-    case ast::AssignOp::Div: value = b.op(Opcode::Div, old, value); break;
+    case ast::AssignOp::Set:
+      break;
+    case ast::AssignOp::Add:
+      value = b.op(Opcode::Add, old, value);
+      break;
+    case ast::AssignOp::Sub:
+      value = b.op(Opcode::Sub, old, value);
+      break;
+    case ast::AssignOp::Mul:
+      value = b.op(Opcode::Mul, old, value);
+      break;
+    case ast::AssignOp::Div:
+      value = b.op(Opcode::Div, old, value);
+      break;
   }
   if (mask) value = b.op(Opcode::Select, *mask, value, old);
   kernel.setOwn(target.name, value);

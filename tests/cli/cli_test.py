@@ -83,6 +83,9 @@ with tempfile.TemporaryDirectory() as tmp:
     p = run("emit", "ir", example)
     expect("emit ir prints a kernel per piece of model code",
            p.returncode == 0 and "E.update" in p.stdout and "E->I.on_pre" in p.stdout, p)
+    p = run("emit", "llvm", example)
+    expect("emit llvm prints the optimised LLVM IR of each kernel",
+           p.returncode == 0 and "define void @E.update" in p.stdout, p)
     p = run("emit", "bytecode", example)
     expect("emit bytecode disassembles the kernels", p.returncode == 0 and "E.update" in p.stdout and "spike" in p.stdout, p)
 

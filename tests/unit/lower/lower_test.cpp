@@ -29,9 +29,9 @@ Lowered lowerText(const std::string& text, const lower::KernelFactory& factory) 
   l.equations = std::make_unique<equations::EquationsProgram>(
       equations::analyzeEquations(l.checked->program, l.checked->diags));
   REQUIRE(l.checked->program.experiments.size() == 1);
-  l.experiment = lower::lowerExperiment(l.checked->program, *l.equations,
-                                        l.checked->program.experiments.front(), {}, factory,
-                                        l.checked->diags);
+  l.experiment =
+      lower::lowerExperiment(l.checked->program, *l.equations,
+                             l.checked->program.experiments.front(), {}, factory, l.checked->diags);
   INFO(l.checked->all());
   REQUIRE(l.experiment);
   return l;
@@ -64,7 +64,8 @@ experiment e {
     population P = LIF[1]
     record spikes(P)
     run 300 ms
-})", driver::bytecodeFactory());
+})",
+                     driver::bytecodeFactory());
   engine::Simulation sim(std::move(l.experiment->plan));
   sim.recordSpikes(0);
   sim.run(3000);
@@ -92,10 +93,15 @@ TEST_CASE("random initial values depend on the seed and the population, not on w
     auto v = sim.groupVariable(0, "V");
     return std::vector<double>(v.begin(), v.end());
   };
-  auto a = initial("experiment e { seed = 3\n population P = LIF[50] { V = V_rest + rand() * 10 mV }\n run 1 ms }");
-  auto b = initial("experiment e { seed = 3\n population P = LIF[50] { V = V_rest + rand() * 10 mV }\n"
-                   " population Q = LIF[5] { V = V_rest + rand() * 10 mV }\n run 1 ms }");
-  auto c = initial("experiment e { seed = 4\n population P = LIF[50] { V = V_rest + rand() * 10 mV }\n run 1 ms }");
+  auto a = initial(
+      "experiment e { seed = 3\n population P = LIF[50] { V = V_rest + rand() * 10 mV }\n run 1 ms "
+      "}");
+  auto b = initial(
+      "experiment e { seed = 3\n population P = LIF[50] { V = V_rest + rand() * 10 mV }\n"
+      " population Q = LIF[5] { V = V_rest + rand() * 10 mV }\n run 1 ms }");
+  auto c = initial(
+      "experiment e { seed = 4\n population P = LIF[50] { V = V_rest + rand() * 10 mV }\n run 1 ms "
+      "}");
   CHECK(a == b);
   CHECK(a != c);
   for (double v : a) {
@@ -113,7 +119,8 @@ experiment e {
     run 1 ms
     P.I = 30 mV
     run 1 ms
-})", driver::collectingFactory(kernels));
+})",
+                     driver::collectingFactory(kernels));
   std::vector<std::string> names;
   for (const auto& k : kernels) names.push_back(k.name);
   // The threshold is fused into the update (one pass over the neurons): no P.threshold.
@@ -146,10 +153,12 @@ experiment e {
     dt = 0.1 ms
     population G = spikes[1](indices = [0], times = [1 ms])
     population T = Target[1]
-    connect G -> T { all;  delay = )") + delay + R"(;  on pre { x += 1 mV } }
+    connect G -> T { all;  delay = )") +
+                           delay + R"(;  on pre { x += 1 mV } }
     record T.x[0]
     run 3 ms
-})", driver::bytecodeFactory());
+})",
+                       driver::bytecodeFactory());
     engine::Simulation sim(std::move(l.experiment->plan));
     sim.recordState(false, 1, "x", {0}, 1);
     sim.run(30);
@@ -197,7 +206,8 @@ neuron AdaptiveLIF {
 experiment e {
     population P = AdaptiveLIF[1]
     run 100 ms
-})", driver::bytecodeFactory());
+})",
+                     driver::bytecodeFactory());
   engine::Simulation sim(std::move(l.experiment->plan));
   sim.recordSpikes(0);
   sim.recordState(false, 0, "w", {0}, 1);
