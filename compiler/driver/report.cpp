@@ -5,34 +5,15 @@
 
 #include <fmt/format.h>
 
+#include "compiler/run/plot_figure.h"
 #include "vm/output/atomic_file.h"
 
 namespace snn::driver {
 
 namespace {
 
-std::string escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+// HTML text and attributes need the same escapes as the plots' XML.
+std::string escape(std::string_view text) { return run::xmlEscape(std::string(text)); }
 
 std::string text(const nlohmann::json& j, const char* key) {
   if (!j.contains(key) || j[key].is_null()) return "";
