@@ -60,4 +60,22 @@ engine::ConnectionPlan connection(std::string name, std::size_t source, std::siz
   return c;
 }
 
+std::unique_ptr<engine::Kernel> refractoryThreshold(std::string name, std::string variable,
+                                                    double threshold, double refractory) {
+  using ir::Opcode;
+  return vmKernel(std::move(name), ir::Domain::Neurons, [&](ir::KernelBuilder& b) {
+    ir::ValueId t = b.time(), dt = b.timeStep(), last = loadAt(b, "lastspike");
+    auto steps = [&](ir::ValueId seconds) {
+      return b.op(Opcode::Floor,
+                  b.op(Opcode::Add, b.op(Opcode::Div, seconds, dt), b.constant(1e-3)));
+    };
+    ir::ValueId not_refractory =
+        b.op(Opcode::Ge, steps(b.op(Opcode::Sub, t, last)), steps(b.constant(refractory)));
+    b.emitSpike(b.op(Opcode::And, b.op(Opcode::Gt, loadAt(b, variable), b.constant(threshold)),
+                     not_refractory));
+    storeAt(b, "not_refractory",
+            b.op(Opcode::Select, not_refractory, b.constant(1.0), b.constant(0.0)));
+  });
+}
+
 }  // namespace snn::testing

@@ -25,6 +25,13 @@ std::unique_ptr<engine::Kernel> vmKernel(std::string name, ir::Domain domain,
 ir::ValueId loadAt(ir::KernelBuilder& b, std::string_view buffer);  // buffer[elem]
 void storeAt(ir::KernelBuilder& b, std::string_view buffer, ir::ValueId value);
 
+// A threshold as lowering writes one when there is no update kernel to fuse it into: spikes
+// where `variable > threshold` and the neuron is not refractory by Brian2's formula
+// (int((t - lastspike)/dt + 1e-3) >= int(refractory/dt + 1e-3)); stores not_refractory for
+// the next update. The engine sets lastspike and not_refractory of the neurons that spiked.
+std::unique_ptr<engine::Kernel> refractoryThreshold(std::string name, std::string variable,
+                                                    double threshold, double refractory);
+
 // A group of `size` neurons with these variables (name, initial value; unit "1").
 engine::GroupPlan group(std::string name, engine::Index size,
                         std::vector<std::pair<std::string, double>> variables);

@@ -65,26 +65,10 @@ GroupPlan cubaGroup(std::string name, Index n, std::int64_t stream) {
     storeAt(b, "v", b.op(Opcode::Select, finite, v_next, v));
     storeAt(b, "ge", b.op(Opcode::Select, finite, ge_next, ge));
     storeAt(b, "gi", b.op(Opcode::Select, finite, gi_next, gi));
-    storeAt(b, "_fault", b.op(Opcode::Select, finite, b.constant(0.0), b.constant(1.0)));
+    storeAt(b, "_fault", b.op(Opcode::Select, finite, b.constant(0.0), b.constant(NAN)));
   });
   g.fault_variables = {"v"};
-  g.threshold = vmKernel(name + ".threshold", Domain::Neurons, [](KernelBuilder& b) {
-    ValueId t = b.time(), dt = b.timeStep(), last = loadAt(b, "lastspike");
-    auto steps = [&](ValueId seconds) {
-      return b.op(Opcode::IntToFloat,
-                  b.op(Opcode::FloatToInt,
-                       b.op(Opcode::Add, b.op(Opcode::Div, seconds, dt), b.constant(1e-3))));
-    };
-    ValueId not_refractory =
-        b.op(Opcode::Ge, steps(b.op(Opcode::Sub, t, last)), steps(b.constant(kRefractory)));
-    ValueId spike =
-        b.op(Opcode::And, b.op(Opcode::Gt, loadAt(b, "v"), b.constant(kVt)), not_refractory);
-    b.emitSpike(spike);
-    storeAt(b, "lastspike", b.op(Opcode::Select, spike, t, last));
-    storeAt(b, "not_refractory",
-            b.op(Opcode::Select, spike, b.constant(0.0),
-                 b.op(Opcode::Select, not_refractory, b.constant(1.0), b.constant(0.0))));
-  });
+  g.threshold = testing::refractoryThreshold(name + ".threshold", "v", kVt, kRefractory);
   g.reset = vmKernel(name + ".reset", Domain::Spiking,
                      [](KernelBuilder& b) { storeAt(b, "v", b.constant(kVr)); });
   return g;

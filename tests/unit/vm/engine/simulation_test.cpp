@@ -77,24 +77,7 @@ GroupPlan lifGroup(Index n) {
     storeAt(b, "V", b.op(Opcode::Select, free, integrated, v));
     storeAt(b, "_fault", b.constant(0.0));
   });
-  g.threshold = vmKernel("E.threshold", Domain::Neurons, [](KernelBuilder& b) {
-    ValueId t = b.time(), dt = b.timeStep();
-    ValueId last = loadAt(b, "lastspike");
-    auto steps = [&](ValueId seconds) {
-      return b.op(Opcode::IntToFloat,
-                  b.op(Opcode::FloatToInt,
-                       b.op(Opcode::Add, b.op(Opcode::Div, seconds, dt), b.constant(1e-3))));
-    };
-    ValueId not_refractory =
-        b.op(Opcode::Ge, steps(b.op(Opcode::Sub, t, last)), steps(b.constant(kRefractory)));
-    ValueId spike =
-        b.op(Opcode::And, b.op(Opcode::Gt, loadAt(b, "V"), b.constant(kVTh)), not_refractory);
-    b.emitSpike(spike);
-    storeAt(b, "lastspike", b.op(Opcode::Select, spike, t, last));
-    storeAt(b, "not_refractory",
-            b.op(Opcode::Select, spike, b.constant(0.0),
-                 b.op(Opcode::Select, not_refractory, b.constant(1.0), b.constant(0.0))));
-  });
+  g.threshold = testing::refractoryThreshold("E.threshold", "V", kVTh, kRefractory);
   g.reset = vmKernel("E.reset", Domain::Spiking,
                      [](KernelBuilder& b) { storeAt(b, "V", b.constant(kVReset)); });
   g.fault_variables = {"V"};
