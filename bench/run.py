@@ -1,13 +1,17 @@
 #!/usr/bin/python3
 """Benchmarks: snnc against Brian2 on three classic models (CUBA, COBAHH, STDP).
 
-Runs `snnc run` on bench/{cuba,cobahh,stdp}.snn and reads the phase timings from each run's
-run.json; with --brian2, also runs the same networks in Brian2 (bench/brian2/*.py) with the
-runtime `numpy` device and the `cpp_standalone` device. Prints a table (README.md explains the
-columns) and, with --json FILE, writes every figure.
+Runs `snnc run` on bench/{cuba,cobahh,stdp}.snn in each configuration (the JIT on every core,
+the JIT on one thread, the VM) and reads the phase timings from each run's run.json and the
+process's peak memory; with --brian2, also runs the same networks in Brian2 (bench/brian2/*.py)
+with the runtime `numpy` device and the `cpp_standalone` device. Prints a table (README.md
+explains the columns), the targets of issue 4 against Brian2's cpp_standalone, and with
+--scaling how the JIT's time and memory grow with the size of CUBA. --json FILE writes every
+figure.
 
-Usage: bench/run.py [--snnc PATH] [--quick] [--brian2] [--devices numpy,cpp_standalone]
-                    [--models cuba,cobahh,stdp] [--json FILE]
+Usage: bench/run.py [--snnc PATH] [--quick] [--configs jit,jit1,vm] [--brian2]
+                    [--devices numpy,cpp_standalone] [--models cuba,cobahh,stdp] [--scaling]
+                    [--json FILE]
 """
 import argparse
 import json
@@ -65,38 +69,158 @@ def model_file(name, duration, scratch):
     return copy
 
 
-def run_snnc(snnc, name, duration, scratch):
-    out = os.path.join(scratch, f"{name}_out")
-    command = [snnc, "run", model_file(name, duration, scratch), "--out", out]
-    start = time.perf_counter()
-    proc = subprocess.run(command, capture_output=True, text=True)
-    wall = time.perf_counter() - start
+# name: (back end, threads; 0 = every core)
+CONFIGS = {"jit": ("jit", 0), "jit1": ("jit", 1), "vm": ("vm", 1)}
+
+
+def run_measured(command):
+    """Runs `command`; returns (returncode, stdout, stderr, wall seconds, peak RSS in bytes)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=out, stderr=err, text=True)
+        # wait4 rather than proc.wait(): it also returns the child's resource usage (Linux gives
+        # ru_maxrss in kilobytes).
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return proc.returncode, out.read(), err.read(), wall, usage.ru_maxrss * 1024
+
+
+def run_snnc(snnc, name, duration, scratch, config="jit", model_path=None, size=None):
+    backend, threads = CONFIGS[config]
+    out = os.path.join(scratch, f"{name}_{config}_out")
+    path = model_path or model_file(name, duration, scratch)
+    command = [snnc, "run", path, "--out", out, "--backend", backend, "--quiet"]
+    if threads:
+        command += ["--threads", str(threads)]
+    returncode, stdout, stderr, wall, peak_rss = run_measured(command)
+    proc = subprocess.CompletedProcess(command, returncode, stdout, stderr)
     if proc.returncode != 0:
-        return {"model": name, "simulator": "snnc", "device": "vm", "error":
+        return {"model": name, "simulator": "snnc", "device": config, "error":
                 f"exit {proc.returncode}: {proc.stderr.strip()[-2000:]}"}
     with open(os.path.join(out, "run.json")) as f:
         info = json.load(f)
     t = info.get("timings", {})
-    population, size = MODELS[name]["rate_of"]
+    population, rate_size = MODELS[name]["rate_of"]
+    size = size or rate_size
     spikes = np.load(os.path.join(out, f"{population}.spikes.i.npy"))
     simulated = float(t.get("simulated", duration))
     result = {
         "model": name,
         "simulator": "snnc",
-        "device": "vm",
+        "device": config,
+        "threads": info.get("threads"),
         "simulated": simulated,
         "timings": {
-            "compile": t.get("parse", 0) + t.get("check", 0) + t.get("lower", 0),
+            # Front end, lowering and (JIT) waiting for compilation: to the first step, less
+            # set-up.
+            "compile": t.get("parse", 0) + t.get("check", 0) + t.get("lower", 0) +
+                       t.get("compile_wait", 0),
             "setup": t.get("setup"),
             "run": t.get("run"),
+            "to_first_step": t.get("to_first_step"),
             "total": wall,
         },
         "run_json_timings": t,
+        "neurons": sum(p.get("size") or 0 for p in info.get("populations", [])),
         "synapses": sum(c.get("synapses") or 0 for c in info.get("connections", [])),
         "mean_rate_hz": spikes.size / (size * simulated),
         "stdout": proc.stdout.strip(),
+        "peak_rss_bytes": peak_rss,
     }
     return result
+
+
+def cuba_of_size(n, in_degree, duration, scratch):
+    """bench/cuba.snn with n neurons (80% excitatory) and connection probability in_degree / n,
+    so that every neuron keeps about `in_degree` inputs (the usual way to scale CUBA)."""
+    with open(os.path.join(HERE, "cuba.snn")) as f:
+        text = f.read()
+    replacements = [
+        (r"CubaLIF\[4000\]", f"CubaLIF[{n}]"),
+        (r"p = 0\.02 if i < 3200", f"p = {in_degree / n!r} if i < {n * 4 // 5}"),
+        (r"p = 0\.02 if i >= 3200", f"p = {in_degree / n!r} if i >= {n * 4 // 5}"),
+        (r"(?m)^(\s*)run\s+\S+\s*\S*\s*$", rf"\g<1>run {duration * 1e3:g} ms"),
+    ]
+    for pattern, replacement in replacements:
+        text, count = re.subn(pattern, replacement, text)
+        if count != 1:
+            raise SystemExit(f"cuba.snn: `{pattern}` matched {count} times")
+    path = os.path.join(scratch, f"cuba_{n}_{in_degree}.snn")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def scaling(snnc, duration, scratch):
+    """CUBA at 4k..256k neurons with 80 inputs each, plus 64k with 160 inputs, on the JIT (every
+    core). Memory per synapse comes from the two 64k runs (same neurons, twice the synapses),
+    memory per neuron from 64k against 256k net of their synapses."""
+    runs = []
+    for n, k in [(4000, 80), (16000, 80), (64000, 80), (256000, 80), (64000, 160)]:
+        print(f"snnc jit: cuba {n} neurons, {k} inputs each, {duration:g} s ...", file=sys.stderr,
+              flush=True)
+        r = run_snnc(snnc, "cuba", duration, scratch, "jit", cuba_of_size(n, k, duration, scratch),
+                     size=n)
+        r["in_degree"] = k
+        runs.append(r)
+    ok = [r for r in runs if "error" not in r]
+    by = {(r["neurons"], r["in_degree"]): r for r in ok}
+    memory = {}
+    a, b, c = by.get((64000, 80)), by.get((64000, 160)), by.get((256000, 80))
+    if a and b and a["peak_rss_bytes"] and b["peak_rss_bytes"]:
+        per_synapse = (b["peak_rss_bytes"] - a["peak_rss_bytes"]) / (b["synapses"] - a["synapses"])
+        memory["bytes_per_synapse"] = per_synapse
+        if c and c["peak_rss_bytes"]:
+            memory["bytes_per_neuron"] = ((c["peak_rss_bytes"] - a["peak_rss_bytes"]) -
+                                          per_synapse * (c["synapses"] - a["synapses"])) / (
+                                             c["neurons"] - a["neurons"])
+    return runs, memory
+
+
+def print_scaling(runs, memory):
+    print()
+    print("CUBA scaling (JIT, every core): neurons, inputs per neuron, synapses, compile s, "
+          "setup s, run s, sim s / run s, run s per million neurons, peak MB")
+    for r in runs:
+        if "error" in r:
+            print(f"  {r['model']}: error: {r['error'].splitlines()[-1][:100]}")
+            continue
+        t = r["timings"]
+        print(f"  {r['neurons']:>7}  {r['in_degree']:>4}  {r['synapses']:>9}  "
+              f"{fmt(t['compile'])}  {fmt(t['setup'])}  {fmt(t['run'])}  "
+              f"{fmt(r['simulated'] / t['run'], '.2f')}  "
+              f"{fmt(t['run'] / r['neurons'] * 1e6 / r['simulated'], '.2f')}  "
+              f"{fmt((r['peak_rss_bytes'] or 0) / 1e6, '.0f')}")
+    if memory:
+        print(f"  peak memory: {memory.get('bytes_per_synapse', 0):.1f} bytes per synapse, "
+              f"{memory.get('bytes_per_neuron', 0):.0f} bytes per neuron")
+
+
+# Issue 4's targets against Brian2 cpp_standalone, as (model, what, bound): the snnc JIT's
+# figure divided by Brian2's must not exceed the bound.
+TARGETS = [("cuba", "run", 0.5), ("cuba", "total", 1 / 20), ("cobahh", "run", 0.2),
+           ("stdp", "run", 0.5)]
+
+
+def print_targets(results):
+    snnc = {r["model"]: r for r in results if r["simulator"] == "snnc" and r["device"] == "jit"
+            and "error" not in r}
+    cpp = {r["model"]: r for r in results if r["simulator"] == "brian2"
+           and r["device"] == "cpp_standalone" and "error" not in r}
+    lines = []
+    for model, what, bound in TARGETS:
+        if model in snnc and model in cpp:
+            ratio = snnc[model]["timings"][what] / cpp[model]["timings"][what]
+            verdict = "met" if ratio <= bound else "NOT met"
+            lines.append(f"  {model} {what}: snnc jit / brian2 cpp_standalone = {ratio:.3f} "
+                         f"(target <= {bound:.3f}): {verdict}")
+    if lines:
+        print()
+        print("Targets (issue 4):")
+        print("\n".join(lines))
 
 
 def run_brian2(name, device, duration):
@@ -120,12 +244,12 @@ def fmt(value, spec=".3f"):
 
 def print_table(results):
     header = ["model", "simulator", "compile s", "setup s", "run s", "sim s / run s",
-              "total s", "rate Hz", "run / snnc run"]
+              "total s", "rate Hz", "peak MB", "run / snnc jit run"]
     rows = []
     snnc_run = {r["model"]: r["timings"]["run"] for r in results
-                if r["simulator"] == "snnc" and "error" not in r}
+                if r["simulator"] == "snnc" and r["device"] == "jit" and "error" not in r}
     for r in results:
-        label = "snnc vm" if r["simulator"] == "snnc" else f"brian2 {r['device']}"
+        label = f"snnc {r['device']}" if r["simulator"] == "snnc" else f"brian2 {r['device']}"
         if "error" in r:
             rows.append([r["model"], label, "error: " + r["error"].splitlines()[-1][:80]])
             continue
@@ -137,7 +261,9 @@ def print_table(results):
         ratio = t["run"] / snnc_run[r["model"]] if snnc_run.get(r["model"]) else None
         rows.append([r["model"], label, fmt(t.get("compile")), fmt(setup), fmt(t.get("run")),
                      fmt(speed, ".2f"), fmt(t.get("total"), ".2f"),
-                     fmt(r.get("mean_rate_hz"), ".2f"), fmt(ratio, ".2f")])
+                     fmt(r.get("mean_rate_hz"), ".2f"),
+                     fmt(r["peak_rss_bytes"] / 1e6 if r.get("peak_rss_bytes") else None, ".0f"),
+                     fmt(ratio, ".2f")])
     widths = [max(len(str(row[k])) for row in rows + [header] if k < len(row))
               for k in range(len(header))]
     line = "  ".join(h.ljust(w) for h, w in zip(header, widths))
@@ -159,6 +285,12 @@ def main():
                         help="Brian2 devices, comma-separated: numpy, cython, cpp_standalone")
     parser.add_argument("--models", default=",".join(MODELS),
                         help="models, comma-separated (default: all)")
+    parser.add_argument("--configs", default="jit,jit1,vm",
+                        help="snnc configurations, comma-separated: jit (every core), jit1 (the "
+                             "JIT on one thread), vm")
+    parser.add_argument("--scaling", action="store_true",
+                        help="also CUBA at 4k, 16k, 64k and 256k neurons (JIT), with memory per "
+                             "neuron and per synapse")
     parser.add_argument("--json", metavar="FILE", help="write every figure to FILE")
     args = parser.parse_args()
 
@@ -167,6 +299,10 @@ def main():
         if m not in MODELS:
             parser.error(f"unknown model {m}; known: {', '.join(MODELS)}")
     devices = [d for d in args.devices.split(",") if d]
+    configs = [c for c in args.configs.split(",") if c]
+    for c in configs:
+        if c not in CONFIGS:
+            parser.error(f"unknown configuration {c}; known: {', '.join(CONFIGS)}")
 
     results = []
     have_snnc = bool(args.snnc) and os.access(args.snnc, os.X_OK) and has_run_command(args.snnc)
@@ -182,14 +318,22 @@ def main():
         for name in models:
             duration = MODELS[name]["quick" if args.quick else "duration"]
             if have_snnc:
-                print(f"snnc: {name}, {duration:g} s ...", file=sys.stderr, flush=True)
-                results.append(run_snnc(args.snnc, name, duration, scratch))
+                for config in configs:
+                    print(f"snnc {config}: {name}, {duration:g} s ...", file=sys.stderr, flush=True)
+                    results.append(run_snnc(args.snnc, name, duration, scratch, config))
             if run_brian2_too:
                 for device in devices:
                     print(f"brian2 {device}: {name}, {duration:g} s ...", file=sys.stderr, flush=True)
                     results.append(run_brian2(name, device, duration))
 
+        scaling_runs, memory = ([], {})
+        if args.scaling and have_snnc:
+            scaling_runs, memory = scaling(args.snnc, 0.2 if args.quick else 1.0, scratch)
+
     print_table(results)
+    print_targets(results)
+    if scaling_runs:
+        print_scaling(scaling_runs, memory)
     if args.json:
         document = {
             "quick": args.quick,
@@ -197,6 +341,8 @@ def main():
                         "cpus": os.cpu_count()},
             "snnc": args.snnc if have_snnc else None,
             "results": results,
+            "scaling": scaling_runs,
+            "memory": memory,
         }
         with open(args.json, "w") as f:
             json.dump(document, f, indent=2)

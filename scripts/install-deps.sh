@@ -11,7 +11,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     antlr4 libantlr4-runtime-dev uuid-dev \
     libboost-dev libfmt-dev doctest-dev libcli11-dev \
     llvm-19-dev zlib1g-dev libzstd-dev \
-    librandom123-dev libeigen3-dev nlohmann-json3-dev \
+    librandom123-dev libeigen3-dev nlohmann-json3-dev libsleef-dev \
     clang-14 libclang-rt-14-dev \
     python3 python3-numpy python3-scipy vim chromium >/dev/null
 # The editor tests need npm (to fetch vscode-textmate). Debian's npm conflicts with a nodejs

@@ -40,7 +40,11 @@ lower::KernelFactory bytecodeFactory() {
 lower::KernelFactory jitFactory() {
   return [](ir::Kernel kernel) -> std::unique_ptr<engine::Kernel> {
     prepareKernel(kernel);
-    return jit::makeJitKernel(kernel);
+    // Kernels compile on the compile threads while lowering and set-up go on; a cold kernel
+    // only if it ever runs.
+    return jit::makeJitKernel(kernel, {},
+                              kernel.cold ? jit::JitKernel::Compile::OnFirstRun
+                                          : jit::JitKernel::Compile::InBackground);
   };
 }
 

@@ -11,6 +11,7 @@
 #include "compiler/driver/backend.h"
 #include "compiler/driver/progress.h"
 #include "compiler/driver/report.h"
+#include "compiler/jit/jit_engine.h"
 #include "compiler/lower/lower.h"
 #include "compiler/run/outputs.h"
 #include "compiler/run/plot.h"
@@ -182,6 +183,7 @@ ReportExtras Runner::reportExtras() const {
 RunStatus Runner::run() {
   summary_.source_file = options_.source_file;
   summary_.backend = options_.backend;
+  summary_.threads = options_.threads;
   summary_.parse_seconds = options_.parse_seconds;
   summary_.check_seconds = options_.check_seconds;
   summary_.overrides = options_.overrides;
@@ -198,7 +200,10 @@ RunStatus Runner::run() {
 
   start = Clock::now();
   try {
-    simulation_ = std::make_unique<engine::Simulation>(std::move(lowered_->plan));
+    engine::SimulationOptions simulation_options;
+    simulation_options.threads = options_.threads;
+    simulation_options.min_parallel_work = options_.min_parallel_work;
+    simulation_ = std::make_unique<engine::Simulation>(std::move(lowered_->plan), simulation_options);
   } catch (const engine::MemoryRefusal& e) {
     // The message names what is refused and its size; what this machine has free goes in a
     // note (it differs from machine to machine).
@@ -215,6 +220,16 @@ RunStatus Runner::run() {
     return RunStatus::Failed;
   }
   summary_.setup_seconds = secondsSince(start);
+  if (options_.backend == "jit") {
+    start = Clock::now();
+    jit::waitForBackgroundCompiles();
+    summary_.compile_wait_seconds = secondsSince(start);
+    const jit::CompileTotals totals = jit::compileTotals();
+    summary_.jit_kernels = totals.kernels;
+    summary_.jit_lower_cpu_seconds = totals.lower_seconds;
+    summary_.jit_optimize_cpu_seconds = totals.optimize_seconds;
+    summary_.jit_codegen_cpu_seconds = totals.codegen_seconds;
+  }
 
   run::RunView view{&program_, &experiment_, simulation_.get()};
   for (const auto& step : experiment_.steps) {

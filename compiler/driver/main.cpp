@@ -2,12 +2,15 @@
 // stages; exit codes are 0 (clean), 1 (errors in the model), 2 (wrong usage).
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -16,6 +19,7 @@
 #include "compiler/codegen/bytecode_compiler.h"
 #include "compiler/diagnostics/diagnostic_renderer.h"
 #include "compiler/driver/backend.h"
+#include "vm/engine/simulation.h"
 #include "compiler/driver/experiment_runner.h"
 #include "compiler/driver/frontend.h"
 #include "compiler/driver/overrides.h"
@@ -129,10 +133,30 @@ std::atomic<bool> g_interrupted{false};
 
 extern "C" void onInterrupt(int) { g_interrupted.store(true); }
 
+// The back end when --backend is not given: the JIT, unless SNN_BACKEND says `vm` or `jit`
+// (the test suite runs every model on both this way).
+std::string defaultBackend() {
+  const char* chosen = std::getenv("SNN_BACKEND");
+  if (chosen != nullptr && (std::string(chosen) == "vm" || std::string(chosen) == "jit")) return chosen;
+  return "jit";
+}
+
+// Elements x work per element below which a kernel call stays on one thread; SNN_MIN_PARALLEL_WORK
+// overrides it (0 splits every call: the tests check that threads never change a result).
+std::size_t minParallelWork() {
+  if (const char* value = std::getenv("SNN_MIN_PARALLEL_WORK")) {
+    char* end = nullptr;
+    const unsigned long long parsed = std::strtoull(value, &end, 10);
+    if (end != value && *end == '\0') return static_cast<std::size_t>(parsed);
+  }
+  return engine::SimulationOptions{}.min_parallel_work;
+}
+
 struct RunCommand {
   std::string file;
   std::string out_dir;
-  std::string backend = "vm";
+  std::string backend = defaultBackend();
+  unsigned threads = 0;  // 0: every core
   std::string experiment;
   driver::Overrides overrides;
   bool quiet = false;
@@ -187,6 +211,9 @@ int runRun(const RunCommand& command, const CommonOptions& options) {
       driver::RunOptions run;
       run.out_dir = command.out_dir;
       run.backend = command.backend;
+      run.threads = command.threads != 0 ? command.threads
+                                         : std::max(1u, std::thread::hardware_concurrency());
+      run.min_parallel_work = minParallelWork();
       run.source_file = command.file;
       run.parse_seconds = front;
       run.check_seconds = checked - front;
@@ -254,9 +281,14 @@ int main(int argc, char** argv) {
   run->add_option("--out,-o", run_command.out_dir,
                   "Output folder (default: out/<experiment>/ for each experiment)");
   run->add_option("--backend", run_command.backend,
-                  "Where kernels run: vm (the bytecode VM) or jit (native code through LLVM)")
+                  "Where kernels run: jit (native code through LLVM) or vm (the bytecode VM: no "
+                  "LLVM needed, one thread, for debugging)")
       ->check(CLI::IsMember({"vm", "jit"}))
       ->capture_default_str();
+  run->add_option("--threads,-j", run_command.threads,
+                  "Threads for neuron updates and connection generation (default: every core); "
+                  "results do not depend on it")
+      ->check(CLI::Range(1u, 1024u));
   run->add_option("--experiment", run_command.experiment,
                   "Run only this experiment of the file (default: all of them, in order)");
   addOverrideOptions(run, run_command.overrides);

@@ -87,6 +87,9 @@ struct Kernel {
   std::vector<ParamSlot> params;
   std::vector<TableSlot> tables;
   std::vector<Instruction> body;
+  // Runs at most once, off the hot path (the diagnose twin of an update, after a fault): back
+  // ends may compile it late and for size rather than speed.
+  bool cold = false;
 };
 
 }  // namespace snn::ir

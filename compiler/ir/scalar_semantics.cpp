@@ -1,16 +1,17 @@
-// Implementation of the scalar semantics; see scalar_semantics.h.
+// Implementation of the scalar semantics; see scalar_semantics.h. The elementary functions are
+// snn::math's (SLEEF, vm/math/elementary.h), not the C library's: the VM and the JIT call the
+// same ones, so a folded constant has the bits the kernel would have computed.
 #include "compiler/ir/scalar_semantics.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include "vm/math/elementary.h"
+
 namespace snn::ir {
 
-double exprel(double x) {
-  if (x == 0) return 1.0;
-  return std::expm1(x) / x;
-}
+double exprel(double x) { return math::exprel(x); }
 
 bool isFloatArithmetic(Opcode op) {
   return op >= Opcode::Add && op <= Opcode::Exprel;
@@ -31,26 +32,26 @@ double evaluateFloat(Opcode op, double x, double y, double z) {
       return r;
     }
     case Opcode::Neg: return -x;
-    case Opcode::Pow: return std::pow(x, y);
+    case Opcode::Pow: return math::pow(x, y);
     // NaN propagates through min, max and clip, as numpy's minimum/maximum/clip.
     case Opcode::Min: return std::isnan(x) || std::isnan(y) ? std::numeric_limits<double>::quiet_NaN() : std::min(x, y);
     case Opcode::Max: return std::isnan(x) || std::isnan(y) ? std::numeric_limits<double>::quiet_NaN() : std::max(x, y);
     case Opcode::Clip:
       if (std::isnan(x) || std::isnan(y) || std::isnan(z)) return std::numeric_limits<double>::quiet_NaN();
       return std::min(std::max(x, y), z);
-    case Opcode::Exp: return std::exp(x);
-    case Opcode::Log: return std::log(x);
-    case Opcode::Log10: return std::log10(x);
+    case Opcode::Exp: return math::exp(x);
+    case Opcode::Log: return math::log(x);
+    case Opcode::Log10: return math::log10(x);
     case Opcode::Sqrt: return std::sqrt(x);
-    case Opcode::Sin: return std::sin(x);
-    case Opcode::Cos: return std::cos(x);
-    case Opcode::Tan: return std::tan(x);
-    case Opcode::Sinh: return std::sinh(x);
-    case Opcode::Cosh: return std::cosh(x);
-    case Opcode::Tanh: return std::tanh(x);
-    case Opcode::Asin: return std::asin(x);
-    case Opcode::Acos: return std::acos(x);
-    case Opcode::Atan: return std::atan(x);
+    case Opcode::Sin: return math::sin(x);
+    case Opcode::Cos: return math::cos(x);
+    case Opcode::Tan: return math::tan(x);
+    case Opcode::Sinh: return math::sinh(x);
+    case Opcode::Cosh: return math::cosh(x);
+    case Opcode::Tanh: return math::tanh(x);
+    case Opcode::Asin: return math::asin(x);
+    case Opcode::Acos: return math::acos(x);
+    case Opcode::Atan: return math::atan(x);
     case Opcode::Abs: return std::fabs(x);
     case Opcode::Floor: return std::floor(x);
     case Opcode::Ceil: return std::ceil(x);

@@ -1,28 +1,11 @@
-// JitKernel and the process's one LLJIT; see jit_kernel.h. LLVM reports failures as
-// llvm::Error values, which never leave this file: each becomes a JitCompileError naming the
-// kernel, since a kernel LLVM cannot compile is our bug, not the user's.
+// JitKernel; see jit_kernel.h. Compiling is jit_engine.cpp's business; this file binds
+// buffers, picks the checked or the fast form per call and turns failure statuses into errors.
 #include "compiler/jit/jit_kernel.h"
 
-#include <chrono>
-#include <mutex>
+#include <cstring>
 #include <utility>
 
 #include <fmt/format.h>
-#include <llvm/ExecutionEngine/Orc/Core.h>
-#include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
-#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
-#include <llvm/ExecutionEngine/Orc/LLJIT.h>
-#include <llvm/ExecutionEngine/Orc/ThreadSafeModule.h>
-#include <llvm/IR/LLVMContext.h>
-#include <llvm/IR/Module.h>
-#include <llvm/Passes/PassBuilder.h>
-#include <llvm/Support/Error.h>
-#include <llvm/Support/TargetSelect.h>
-#include <llvm/Support/raw_ostream.h>
-#include <llvm/Target/TargetMachine.h>
-#include <llvm/Target/TargetOptions.h>
-
-#include "compiler/jit/llvm_lowering.h"
 
 namespace snn::jit {
 namespace {
@@ -30,112 +13,53 @@ namespace {
 static_assert(std::is_same_v<engine::Index, std::int64_t>,
               "engine indices are handed to the generated code as i64 in place");
 
-[[noreturn]] void compileFailure(const std::string& kernel, const std::string& what) {
-  throw JitCompileError(fmt::format(
-      "the LLVM back end could not compile kernel `{}`: {} (run with "
-      "`--backend vm` to use the interpreter instead)",
-      kernel, what));
-}
-
-std::string message(llvm::Error error) { return llvm::toString(std::move(error)); }
-
-// The process's JIT. Created on first use and never destroyed, so kernels destroyed during
-// static destruction can still release their code.
-class JitEngine {
- public:
-  static JitEngine& instance(const std::string& kernel) {
-    static JitEngine* engine = nullptr;
-    static std::string failure;
-    static std::once_flag once;
-    std::call_once(once, [] {
-      try {
-        engine = new JitEngine();
-      } catch (const std::exception& e) {
-        failure = e.what();
-      }
-    });
-    if (engine == nullptr) compileFailure(kernel, failure);
-    return *engine;
-  }
-
-  std::mutex& mutex() { return mutex_; }
-  llvm::orc::LLJIT& jit() { return *jit_; }
-  std::string nextName() { return fmt::format("snn_kernel_{}", next_id_++); }
-
-  // The module's LLVM IR through the O3 pipeline, for this host.
-  void optimize(llvm::Module& module) {
-    module.setDataLayout(target_->createDataLayout());
-    module.setTargetTriple(target_->getTargetTriple().str());
-    llvm::LoopAnalysisManager lam;
-    llvm::FunctionAnalysisManager fam;
-    llvm::CGSCCAnalysisManager cgam;
-    llvm::ModuleAnalysisManager mam;
-    llvm::PassBuilder builder(target_.get());
-    builder.registerModuleAnalyses(mam);
-    builder.registerCGSCCAnalyses(cgam);
-    builder.registerFunctionAnalyses(fam);
-    builder.registerLoopAnalyses(lam);
-    builder.crossRegisterProxies(lam, fam, cgam, mam);
-    builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O3).run(module, mam);
-  }
-
- private:
-  JitEngine() {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-    auto host = llvm::orc::JITTargetMachineBuilder::detectHost();
-    if (!host) throw std::runtime_error(message(host.takeError()));
-    // No FMA contraction: results must equal the VM's, which rounds every operation.
-    host->getOptions().AllowFPOpFusion = llvm::FPOpFusion::Strict;
-    host->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
-    auto target = host->createTargetMachine();
-    if (!target) throw std::runtime_error(message(target.takeError()));
-    target_ = std::move(*target);
-    auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(*host).create();
-    if (!jit) throw std::runtime_error(message(jit.takeError()));
-    jit_ = std::move(*jit);
-
-    llvm::orc::JITDylib& main = jit_->getMainJITDylib();
-    llvm::orc::SymbolMap helpers;
-    for (std::size_t k = 0; k < jitHelperCount(); ++k) {
-      const JitHelper& h = jitHelpers()[k];
-      helpers[jit_->mangleAndIntern(h.name)] = llvm::orc::ExecutorSymbolDef(
-          llvm::orc::ExecutorAddr::fromPtr(h.address),
-          llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
-    }
-    if (auto error = main.define(llvm::orc::absoluteSymbols(std::move(helpers)))) {
-      throw std::runtime_error(message(std::move(error)));
-    }
-    // What code generation may call on its own (memset, libm for intrinsics it expands).
-    auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
-        jit_->getDataLayout().getGlobalPrefix());
-    if (!process) throw std::runtime_error(message(process.takeError()));
-    main.addGenerator(std::move(*process));
-  }
-
-  std::mutex mutex_;
-  std::unique_ptr<llvm::TargetMachine> target_;
-  std::unique_ptr<llvm::orc::LLJIT> jit_;
-  std::uint64_t next_id_ = 0;
-};
-
 engine::KernelSignature signatureOf(const ir::Kernel& kernel) {
   engine::KernelSignature s;
   s.name = kernel.name;
   for (const ir::BufferSlot& b : kernel.buffers)
     s.buffers.push_back({b.name, b.type == ir::Type::I64, b.written});
   for (const ir::TableSlot& t : kernel.tables) s.tables.push_back(t.name);
-  for (const ir::Instruction& inst : kernel.body) s.emits_spikes |= inst.op == ir::Opcode::EmitSpike;
+  for (const ir::Instruction& inst : kernel.body) {
+    s.emits_spikes |= inst.op == ir::Opcode::EmitSpike;
+    // An elementary function or a random draw costs about as much as twenty arithmetic
+    // instructions.
+    bool expensive = inst.op == ir::Opcode::Rand || inst.op == ir::Opcode::Randn ||
+                     inst.op == ir::Opcode::Exprel;
+#define SNN_ELEMENTARY(Op, base, arity) expensive |= inst.op == ir::Opcode::Op;
+#include "vm/math/elementary.def"
+#undef SNN_ELEMENTARY
+    s.work_per_element += expensive ? 20 : 1;
+  }
   return s;
+}
+
+// Appends the indices in first .. first+count-1 whose flags are set to `storage` from `size`
+// on, in index order; returns the new size. Spikes are rare, so whole words of eight flags are skipped at once.
+std::uint64_t appendFlagged(const std::uint8_t* flags, std::size_t first, std::size_t count,
+                            std::span<engine::Index> storage, std::uint64_t size) {
+  const std::size_t end = first + count;
+  std::size_t e = first;
+  for (; e + 8 <= end; e += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, flags + e, sizeof word);
+    if (word == 0) continue;
+    for (std::size_t k = e; k < e + 8; ++k) {
+      if (flags[k] == 0) continue;
+      if (size >= storage.size()) throw JitError("the spike list is full");
+      storage[size++] = static_cast<engine::Index>(k);
+    }
+  }
+  for (; e < end; ++e) {
+    if (flags[e] == 0) continue;
+    if (size >= storage.size()) throw JitError("the spike list is full");
+    storage[size++] = static_cast<engine::Index>(e);
+  }
+  return size;
 }
 
 }  // namespace
 
-struct JitKernel::Compiled {
-  llvm::orc::ResourceTrackerSP tracker;
-};
-
-JitKernel::JitKernel(const ir::Kernel& kernel, std::vector<double> params)
+JitKernel::JitKernel(const ir::Kernel& kernel, std::vector<double> params, Compile when)
     : signature_(signatureOf(kernel)),
       slots_(kernel.buffers),
       params_(std::move(params)),
@@ -146,36 +70,27 @@ JitKernel::JitKernel(const ir::Kernel& kernel, std::vector<double> params)
     throw std::invalid_argument(fmt::format("kernel `{}` has {} parameters, {} values given",
                                             kernel.name, kernel.params.size(), params_.size()));
   }
-  const auto start = std::chrono::steady_clock::now();
-  JitEngine& engine = JitEngine::instance(kernel.name);
-  std::lock_guard lock(engine.mutex());
-  const std::string name = engine.nextName();
-  auto context = std::make_unique<llvm::LLVMContext>();
-  std::unique_ptr<llvm::Module> module;
-  try {
-    module = lowerKernel(kernel, *context, name);
-  } catch (const std::logic_error& e) {
-    compileFailure(kernel.name, e.what());
+  switch (when) {
+    case Compile::Now: compiled_ = compileKernel(kernel); break;
+    case Compile::InBackground: pending_ = compileInBackground(kernel); break;
+    case Compile::OnFirstRun: deferred_ = std::make_unique<ir::Kernel>(kernel); break;
   }
-  engine.optimize(*module);
-  compiled_ = std::make_unique<Compiled>();
-  compiled_->tracker = engine.jit().getMainJITDylib().createResourceTracker();
-  if (auto error = engine.jit().addIRModule(
-          compiled_->tracker, llvm::orc::ThreadSafeModule(std::move(module), std::move(context)))) {
-    compileFailure(kernel.name, message(std::move(error)));
-  }
-  auto address = engine.jit().lookup(name);
-  if (!address) compileFailure(kernel.name, message(address.takeError()));
-  function_ = address->toPtr<JitKernelFunction>();
-  compile_seconds_ =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-JitKernel::~JitKernel() {
-  if (compiled_ && compiled_->tracker) {
-    // Failing to free code is not worth a crash in a destructor.
-    llvm::consumeError(compiled_->tracker->remove());
-  }
+JitKernel::~JitKernel() = default;
+
+void JitKernel::compile() {
+  // Once, even when threads run parts of the first call; a failure is thrown to every caller
+  // and tried again by the next.
+  std::call_once(compile_once_, [this] {
+    if (compiled_.checked != nullptr) return;
+    if (deferred_) {
+      compiled_ = compileKernel(*deferred_);
+      deferred_.reset();
+    } else {
+      compiled_ = pending_.get();  // rethrows the compile thread's JitCompileError
+    }
+  });
 }
 
 void JitKernel::bindBuffer(std::size_t slot, std::span<double> data) {
@@ -185,6 +100,7 @@ void JitKernel::bindBuffer(std::size_t slot, std::span<double> data) {
   }
   buffers_[slot] = data.data();
   sizes_[slot] = data.size();
+  disjoint_ = writtenBuffersAreDisjoint();
 }
 
 void JitKernel::bindIndexBuffer(std::size_t slot, std::span<const engine::Index> data) {
@@ -195,6 +111,28 @@ void JitKernel::bindIndexBuffer(std::size_t slot, std::span<const engine::Index>
   // The generated code never writes an index buffer (the IR has no store.i).
   buffers_[slot] = const_cast<engine::Index*>(data.data());
   sizes_[slot] = data.size();
+  disjoint_ = writtenBuffersAreDisjoint();
+}
+
+// The fast form assumes no written buffer overlaps another bound buffer. Engines bind distinct
+// arrays, except that a connection from a population to itself may bind one array to two slots
+// (a presynaptic and a postsynaptic variable): then the checked form runs.
+bool JitKernel::writtenBuffersAreDisjoint() const {
+  auto bytes = [&](std::size_t slot) {
+    const std::size_t width = slots_[slot].type == ir::Type::I64 ? sizeof(engine::Index) : sizeof(double);
+    const auto begin = reinterpret_cast<std::uintptr_t>(buffers_[slot]);
+    return std::pair{begin, begin + sizes_[slot] * width};
+  };
+  for (std::size_t a = 0; a < slots_.size(); ++a) {
+    if (!slots_[a].written || sizes_[a] == 0) continue;
+    const auto [a_begin, a_end] = bytes(a);
+    for (std::size_t b = 0; b < slots_.size(); ++b) {
+      if (b == a || sizes_[b] == 0) continue;
+      const auto [b_begin, b_end] = bytes(b);
+      if (a_begin < b_end && b_begin < a_end) return false;
+    }
+  }
+  return true;
 }
 
 void JitKernel::bindTable(std::size_t slot, std::span<const double> values, double table_dt) {
@@ -208,9 +146,21 @@ void JitKernel::bindTable(std::size_t slot, std::span<const double> values, doub
   tables_[slot] = JitTable{values.data(), values.size(), table_dt};
 }
 
-void JitKernel::bindSpikes(engine::SpikeOutput* output) { output_ = output; }
+void JitKernel::bindSpikes(engine::SpikeOutput* output) {
+  output_ = output;
+  // The fast form's flags, one per element of any domain the output has room for.
+  spike_flags_.assign(output != nullptr && signature_.emits_spikes ? output->storage.size() : 0, 0);
+}
 
 void JitKernel::run(const engine::KernelClock& clock, const engine::KernelDomain& domain) {
+  runPart(clock, domain, output_);
+}
+
+// Touches no member but through const reads and the spike flags of its own elements, so
+// threads may run disjoint slices at once.
+void JitKernel::runPart(const engine::KernelClock& clock, const engine::KernelDomain& domain,
+                        engine::SpikeOutput* output) {
+  compile();
   JitArgs args;
   args.buffers = buffers_.data();
   args.buffer_sizes = sizes_.data();
@@ -218,19 +168,29 @@ void JitKernel::run(const engine::KernelClock& clock, const engine::KernelDomain
   args.params = params_.data();
   args.count = static_cast<std::int64_t>(domain.count);
   args.elements = domain.explicit_elements ? domain.elements.data() : nullptr;
+  args.first = static_cast<std::int64_t>(domain.first);
   args.step = static_cast<std::uint64_t>(clock.step);
   args.t = clock.t;
   args.dt = clock.dt;
   args.seed = clock.seed;
   std::uint64_t spike_size = 0;
-  if (output_ != nullptr) {
-    args.spikes = output_->storage.data();
-    args.spike_capacity = output_->storage.size();
-    spike_size = output_->size;
+  if (output != nullptr) {
+    args.spikes = output->storage.data();
+    args.spike_capacity = output->storage.size();
+    spike_size = output->size;
   }
   args.spike_size = &spike_size;
-  function_(&args);
-  if (output_ != nullptr) output_->size = spike_size;
+  bool fast = compiled_.fast != nullptr && disjoint_ && !domain.explicit_elements;
+  if (fast && signature_.emits_spikes) {
+    fast = output != nullptr && domain.first + domain.count <= spike_flags_.size();
+    args.spike_flags = fast ? spike_flags_.data() : nullptr;
+  }
+  (fast ? compiled_.fast : compiled_.checked)(&args);
+  if (args.spike_flags != nullptr && args.status == kJitOk) {
+    spike_size = appendFlagged(spike_flags_.data(), domain.first, domain.count, output->storage,
+                               spike_size);
+  }
+  if (output != nullptr) output->size = spike_size;
   switch (args.status) {
     case kJitOk: return;
     case kJitIndexOutOfRange: {
@@ -251,25 +211,9 @@ void JitKernel::run(const engine::KernelClock& clock, const engine::KernelDomain
   }
 }
 
-std::unique_ptr<engine::Kernel> makeJitKernel(const ir::Kernel& kernel, std::vector<double> params) {
-  return std::make_unique<JitKernel>(kernel, std::move(params));
-}
-
-std::string optimizedLlvmIr(const ir::Kernel& kernel) {
-  JitEngine& engine = JitEngine::instance(kernel.name);
-  std::lock_guard lock(engine.mutex());
-  llvm::LLVMContext context;
-  std::unique_ptr<llvm::Module> module;
-  try {
-    module = lowerKernel(kernel, context, kernel.name);
-  } catch (const std::logic_error& e) {
-    compileFailure(kernel.name, e.what());
-  }
-  engine.optimize(*module);
-  std::string text;
-  llvm::raw_string_ostream out(text);
-  module->print(out, nullptr);
-  return out.str();
+std::unique_ptr<engine::Kernel> makeJitKernel(const ir::Kernel& kernel, std::vector<double> params,
+                                              JitKernel::Compile when) {
+  return std::make_unique<JitKernel>(kernel, std::move(params), when);
 }
 
 }  // namespace snn::jit

@@ -1,7 +1,8 @@
 // The ABI between JIT-compiled kernels and the C++ side: the argument block every kernel
-// function receives, its status codes, and the out-of-line helpers (random numbers, timed
-// arrays, libm) that generated code calls through absolute symbols. The helpers are the very
-// functions the VM uses (or copies of its scalar loops), so both back ends give the same bits.
+// function receives, its status codes, and the out-of-line helpers (timed arrays, fmod) that
+// generated code calls through absolute symbols. The helpers are the very functions the VM
+// uses (or copies of its scalar loops), so both back ends give the same bits. Elementary
+// functions are SLEEF's (vector_library.h); random numbers are Philox inlined by the lowering.
 #pragma once
 
 #include <cstddef>
@@ -24,7 +25,7 @@ struct JitArgs {
   const JitTable* tables = nullptr;
   const double* params = nullptr;
   std::int64_t count = 0;
-  const std::int64_t* elements = nullptr;  // null: the domain is 0 .. count-1
+  const std::int64_t* elements = nullptr;  // null: the domain is first .. first+count-1
   std::uint64_t step = 0;
   double t = 0;
   double dt = 0;
@@ -37,6 +38,11 @@ struct JitArgs {
   std::int64_t error_value = 0;  // the bad index or element
   std::int64_t error_slot = 0;   // the buffer slot
   std::int64_t error_op = 0;     // the ir::Opcode that failed
+  // The fast form (llvm_lowering.h) writes spike_flags[e] = 1 or 0 for every element instead
+  // of appending to `spikes`; null when the kernel emits no spikes.
+  std::uint8_t* spike_flags = nullptr;
+  // Without `elements`, the domain is first .. first+count-1 (threads run slices of a range).
+  std::int64_t first = 0;
 };
 
 enum JitStatus : std::int64_t {
@@ -50,24 +56,8 @@ using JitKernelFunction = void (*)(JitArgs*);
 
 // The helpers, with C linkage so their names are what the generated code declares.
 extern "C" {
-double snn_jit_rand(JitArgs* args, std::int64_t element, std::uint64_t stream, std::uint64_t draw);
-double snn_jit_randn(JitArgs* args, std::int64_t element, std::uint64_t stream, std::uint64_t draw);
 double snn_jit_timed(const JitTable* table, double at, double sim_dt);
 double snn_jit_mod(double x, double y);
-double snn_jit_pow(double x, double y);
-double snn_jit_exp(double x);
-double snn_jit_log(double x);
-double snn_jit_log10(double x);
-double snn_jit_sin(double x);
-double snn_jit_cos(double x);
-double snn_jit_tan(double x);
-double snn_jit_sinh(double x);
-double snn_jit_cosh(double x);
-double snn_jit_tanh(double x);
-double snn_jit_asin(double x);
-double snn_jit_acos(double x);
-double snn_jit_atan(double x);
-double snn_jit_exprel(double x);
 }
 
 // Name and address of every helper, for registering them with the JIT.

@@ -1,12 +1,25 @@
 // IR -> LLVM IR; see llvm_lowering.h. The element loop is
 //
-//   for (i = 0; i < count; ++i) { e = elements ? elements[i] : i; <body> }
+//   for (i = 0; i < count; ++i) { e = elements ? elements[i] : first + i; <body> }
 //
 // with the body's instructions in order, so a kernel's writes happen in element order, as the
 // VM's. An index out of range branches to a block that records the failure in the argument
 // block and returns; the C++ side (jit_kernel.cpp) turns the status into an exception.
+//
+// That loop does not vectorise (early exits, a loop-carried spike count, buffers that may
+// alias), so kernels run over whole ranges get a second, fast form of the same body:
+//
+//   if (!elements && first + count <= size of every buffer read or written at e)
+//     for (e = first; e < first + count; ++e) <body>
+//   else <the checked function>
+//
+// with spikes stored as flags and alias scopes that tell LLVM the buffers are distinct. Both
+// forms compute the same operations on the same values, element by element, so they give the
+// same bits; vector lanes only change which elements run at once, and lowering never makes an
+// element read another element's write within one kernel (docs/architecture.md).
 #include "compiler/jit/llvm_lowering.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <stdexcept>
 #include <vector>
@@ -19,11 +32,14 @@
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/MDBuilder.h>
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/raw_ostream.h>
 
 #include "compiler/jit/jit_runtime.h"
+#include "compiler/jit/vector_library.h"
+#include "vm/random/counter_rng.h"
 
 namespace snn::jit {
 namespace {
@@ -40,26 +56,24 @@ class Lowering {
     ptr_ = llvm::PointerType::get(context, 0);
   }
 
-  void run(const std::string& function_name) {
-    auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(context_), {ptr_}, false);
-    function_ = llvm::Function::Create(type, llvm::Function::ExternalLinkage, function_name, module_);
-    function_->addFnAttr(llvm::Attribute::NoUnwind);
-    args_ = function_->getArg(0);
-    args_->setName("args");
-
+  // The checked function: any domain, every access checked.
+  llvm::Function* emitChecked(const std::string& function_name) {
+    fast_ = false;
+    beginFunction(function_name);
     auto* entry = newBlock("entry");
     auto* loop = newBlock("loop");
     auto* exit = newBlock("exit");
     b_.SetInsertPoint(entry);
     loadInvariants();
-    count_ = field(i64_, offsetof(JitArgs, count), "count");
     llvm::Value* elements = field(ptr_, offsetof(JitArgs, elements), "elements");
+    llvm::Value* first = field(i64_, offsetof(JitArgs, first), "first");
     b_.CreateCondBr(b_.CreateICmpSGT(count_, b_.getInt64(0)), loop, exit);
 
     b_.SetInsertPoint(loop);
     auto* i = b_.CreatePHI(i64_, 2, "i");
     i->addIncoming(b_.getInt64(0), entry);
-    // The element: from the list when there is one, else the loop counter.
+    // The element: from the list when there is one, else first + the loop counter.
+    llvm::Value* in_range = b_.CreateAdd(first, i, "ranged_e");
     auto* listed = newBlock("listed");
     auto* body = newBlock("body");
     b_.CreateCondBr(b_.CreateIsNotNull(elements), listed, body);
@@ -69,11 +83,9 @@ class Lowering {
     b_.SetInsertPoint(body);
     auto* e = b_.CreatePHI(i64_, 2, "e");
     e->addIncoming(from_list, listed);
-    e->addIncoming(i, loop);
+    e->addIncoming(in_range, loop);
     element_ = e;
-
-    values_.assign(kernel_.body.size(), nullptr);
-    for (std::size_t k = 0; k < kernel_.body.size(); ++k) values_[k] = lower(kernel_.body[k]);
+    lowerBody();
 
     llvm::Value* next = b_.CreateAdd(i, b_.getInt64(1), "i.next", true, true);
     i->addIncoming(next, b_.GetInsertBlock());
@@ -81,7 +93,97 @@ class Lowering {
 
     b_.SetInsertPoint(exit);
     b_.CreateRetVoid();
+    verify();
+    return function_;
+  }
 
+  // Whether a fast form is worth having: kernels the engine runs over a whole range.
+  bool wantsFastForm() const {
+    if (kernel_.cold) return false;
+    if (kernel_.domain == ir::Domain::Spiking || kernel_.domain == ir::Domain::Synapses) return false;
+    int spikes = 0;
+    for (const ir::Instruction& inst : kernel_.body) spikes += inst.op == Opcode::EmitSpike;
+    return spikes <= 1;
+  }
+
+  // The fast function: the domain 0 .. count-1 with every own-element access checked once
+  // before the loop, spikes as one flag per element (no early exit, no loop-carried count), and
+  // every buffer in its own alias scope. The caller promises that no written buffer overlaps
+  // another bound buffer (JitKernel checks at bind time); when the other preconditions fail at
+  // run time it calls the checked function instead. LLVM can vectorise this loop.
+  void emitFast(const std::string& function_name, llvm::Function* checked) {
+    fast_ = true;
+    beginFunction(function_name);
+    auto* entry = newBlock("entry");
+    auto* fallback = newBlock("fallback");
+    auto* guarded = newBlock("guarded");
+    auto* loop = newBlock("loop");
+    auto* exit = newBlock("exit");
+    b_.SetInsertPoint(entry);
+    loadInvariants();
+    makeAliasScopes();
+    llvm::Value* elements = field(ptr_, offsetof(JitArgs, elements), "elements");
+    llvm::Value* first = field(i64_, offsetof(JitArgs, first), "first");
+    // first >= 0 and count >= 0, both far below 2^62: their sum cannot wrap.
+    llvm::Value* end = b_.CreateAdd(first, count_, "end");
+    llvm::Value* ok = b_.CreateAnd(b_.CreateIsNull(elements), b_.CreateICmpSGE(first, b_.getInt64(0)));
+    for (std::uint32_t slot : elementSlots())
+      ok = b_.CreateAnd(ok, b_.CreateICmpULE(end, size_.at(slot)));
+    if (uses(Opcode::Rand) || uses(Opcode::Randn))
+      ok = b_.CreateAnd(ok, b_.CreateICmpULE(end, b_.getInt64(random::kElementLimit)));
+    if (uses(Opcode::EmitSpike)) {
+      spike_flags_ = field(ptr_, offsetof(JitArgs, spike_flags), "spike_flags");
+      ok = b_.CreateAnd(ok, b_.CreateIsNotNull(spike_flags_));
+    }
+    b_.CreateCondBr(ok, guarded, fallback);
+    b_.SetInsertPoint(fallback);
+    b_.CreateCall(checked, {args_});
+    b_.CreateRetVoid();
+    b_.SetInsertPoint(guarded);
+    b_.CreateCondBr(b_.CreateICmpSGT(count_, b_.getInt64(0)), loop, exit);
+
+    b_.SetInsertPoint(loop);
+    auto* i = b_.CreatePHI(i64_, 2, "i");
+    i->addIncoming(b_.getInt64(0), guarded);
+    element_ = b_.CreateAdd(first, i, "e", true, true);
+    lowerBody();
+    llvm::Value* next = b_.CreateAdd(i, b_.getInt64(1), "i.next", true, true);
+    i->addIncoming(next, b_.GetInsertBlock());
+    b_.CreateCondBr(b_.CreateICmpSLT(next, count_), loop, exit);
+
+    b_.SetInsertPoint(exit);
+    b_.CreateRetVoid();
+    verify();
+  }
+
+ private:
+  void beginFunction(const std::string& function_name) {
+    auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(context_), {ptr_}, false);
+    function_ = llvm::Function::Create(type, llvm::Function::ExternalLinkage, function_name, module_);
+    function_->addFnAttr(llvm::Attribute::NoUnwind);
+    args_ = function_->getArg(0);
+    args_->setName("args");
+    buffer_.clear();
+    size_.clear();
+    param_.clear();
+  }
+
+  void lowerBody() {
+    values_.assign(kernel_.body.size(), nullptr);
+    for (std::size_t k = 0; k < kernel_.body.size(); ++k) values_[k] = lower(kernel_.body[k]);
+  }
+
+  llvm::Value* stepValue() {
+    if (step_ == nullptr) {
+      // Loaded in the entry block, where every use can see it.
+      llvm::IRBuilderBase::InsertPointGuard guard(b_);
+      b_.SetInsertPoint(&function_->getEntryBlock(), function_->getEntryBlock().getFirstInsertionPt());
+      step_ = b_.CreateLoad(i64_, b_.CreateConstInBoundsGEP1_64(i8_, args_, offsetof(JitArgs, step)), "step");
+    }
+    return step_;
+  }
+
+  void verify() {
     std::string problems;
     llvm::raw_string_ostream out(problems);
     if (llvm::verifyFunction(*function_, &out)) {
@@ -90,7 +192,56 @@ class Lowering {
     }
   }
 
- private:
+  bool uses(Opcode op) const {
+    return std::any_of(kernel_.body.begin(), kernel_.body.end(),
+                       [op](const ir::Instruction& inst) { return inst.op == op; });
+  }
+
+  // Whether `inst` accesses its buffer at the kernel's own element (not at an index it loaded
+  // or computed): such accesses are checked once per call in the fast form.
+  bool atOwnElement(const ir::Instruction& inst) const {
+    return kernel_.body.at(inst.operands[0]).op == Opcode::Element;
+  }
+  static bool accessesBuffer(Opcode op) {
+    return op == Opcode::Load || op == Opcode::LoadIndex || op == Opcode::Store ||
+           op == Opcode::Accumulate;
+  }
+  std::vector<std::uint32_t> elementSlots() const {
+    std::vector<std::uint32_t> slots;
+    for (const ir::Instruction& inst : kernel_.body) {
+      if (accessesBuffer(inst.op) && atOwnElement(inst) &&
+          std::find(slots.begin(), slots.end(), inst.slot) == slots.end())
+        slots.push_back(inst.slot);
+    }
+    return slots;
+  }
+
+  // One alias scope per buffer slot: an access to slot s is in scope s and aliases no other.
+  void makeAliasScopes() {
+    llvm::MDBuilder md(context_);
+    llvm::MDNode* domain = md.createAnonymousAliasScopeDomain(kernel_.name);
+    std::vector<llvm::Metadata*> scopes;
+    for (std::size_t s = 0; s < kernel_.buffers.size(); ++s)
+      scopes.push_back(md.createAnonymousAliasScope(domain, kernel_.buffers[s].name));
+    scope_.clear();
+    noalias_.clear();
+    for (std::size_t s = 0; s < scopes.size(); ++s) {
+      scope_.push_back(llvm::MDNode::get(context_, {scopes[s]}));
+      std::vector<llvm::Metadata*> others;
+      for (std::size_t t = 0; t < scopes.size(); ++t)
+        if (t != s) others.push_back(scopes[t]);
+      noalias_.push_back(llvm::MDNode::get(context_, others));
+    }
+  }
+  template <typename Access>
+  Access* scoped(Access* access, std::uint32_t slot) {
+    if (fast_) {
+      access->setMetadata(llvm::LLVMContext::MD_alias_scope, scope_.at(slot));
+      access->setMetadata(llvm::LLVMContext::MD_noalias, noalias_.at(slot));
+    }
+    return access;
+  }
+
   llvm::BasicBlock* newBlock(const char* name) {
     return llvm::BasicBlock::Create(context_, name, function_);
   }
@@ -121,10 +272,13 @@ class Lowering {
     }
     tables_ = field(ptr_, offsetof(JitArgs, tables), "tables");
     t_ = field(f64_, offsetof(JitArgs, t), "t");
+    step_ = nullptr;
+    seed_ = field(i64_, offsetof(JitArgs, seed), "seed");
     dt_ = field(f64_, offsetof(JitArgs, dt), "dt");
     spikes_ = field(ptr_, offsetof(JitArgs, spikes), "spikes");
     spike_capacity_ = field(i64_, offsetof(JitArgs, spike_capacity), "spike_capacity");
     spike_size_ = field(ptr_, offsetof(JitArgs, spike_size), "spike_size");
+    count_ = field(i64_, offsetof(JitArgs, count), "count");
   }
 
   llvm::Value* operand(const ir::Instruction& inst, int k) { return values_.at(inst.operands[k]); }
@@ -147,13 +301,14 @@ class Lowering {
   // The address of buffer[slot][index] (of `type`) after checking the index.
   llvm::Value* element(const ir::Instruction& inst, llvm::Type* type) {
     llvm::Value* index = operand(inst, 0);
+    if (fast_ && atOwnElement(inst)) return b_.CreateInBoundsGEP(type, buffer_.at(inst.slot), index);
     // Unsigned: a negative index is out of range too.
     failUnless(b_.CreateICmpULT(index, size_.at(inst.slot)), kJitIndexOutOfRange, index,
                inst.slot, inst.op);
     return b_.CreateInBoundsGEP(type, buffer_.at(inst.slot), index);
   }
 
-  llvm::FunctionCallee helper(const char* name, llvm::FunctionType* type, bool pure) {
+  llvm::FunctionCallee helper(const std::string& name, llvm::FunctionType* type, bool pure) {
     llvm::FunctionCallee callee = module_.getOrInsertFunction(name, type);
     if (auto* f = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
       f->addFnAttr(llvm::Attribute::NoUnwind);
@@ -167,16 +322,70 @@ class Lowering {
     }
     return callee;
   }
-  llvm::Value* callUnary(const char* name, llvm::Value* x) {
+  llvm::Value* callUnary(const std::string& name, llvm::Value* x) {
     auto* type = llvm::FunctionType::get(f64_, {f64_}, false);
     return b_.CreateCall(helper(name, type, true), {x});
   }
-  llvm::Value* callBinary(const char* name, llvm::Value* x, llvm::Value* y) {
+  llvm::Value* callBinary(const std::string& name, llvm::Value* x, llvm::Value* y) {
     auto* type = llvm::FunctionType::get(f64_, {f64_, f64_}, false);
     return b_.CreateCall(helper(name, type, true), {x, y});
   }
   llvm::Value* intrinsic(llvm::Intrinsic::ID id, llvm::Value* x) {
     return b_.CreateUnaryIntrinsic(id, x);
+  }
+
+  // vm/random/counter_rng.h, inline: Philox4x32-10 on the draw's counter, then a uniform or
+  // Box-Muller normal, operation for operation as the C++ does it. Inline integer code, unlike
+  // a call, vectorises. The element is below 2^40 (the fast form checks the count before its
+  // loop; the checked form here).
+  llvm::Value* randomDraw(const ir::Instruction& inst) {
+    llvm::Value* e = operand(inst, 0);
+    if (!fast_) {
+      llvm::Value* ok = b_.CreateICmpULT(e, b_.getInt64(random::kElementLimit));
+      failUnless(ok, kJitRandomElementOutOfRange, e, 0, inst.op);
+    }
+    const std::uint64_t draw = inst.slot;
+    const auto stream = static_cast<std::uint32_t>(inst.imm) & 0xffffu;
+    llvm::Type* i32 = b_.getInt32Ty();
+    llvm::Value* step = stepValue();
+    auto low32 = [&](llvm::Value* v) { return b_.CreateTrunc(v, i32); };
+    auto byte32 = [&](llvm::Value* v, unsigned shift) {  // bits 32..39 of v, moved to `shift`
+      return b_.CreateShl(low32(b_.CreateAnd(b_.CreateLShr(v, 32), 0xff)), shift);
+    };
+    llvm::Value* c[4] = {low32(e), low32(step), b_.getInt32(static_cast<std::uint32_t>(draw >> 1)),
+                         b_.CreateOr(b_.CreateOr(b_.getInt32(stream), byte32(e, 16)), byte32(step, 24))};
+    llvm::Value* key[2] = {low32(seed_), low32(b_.CreateLShr(seed_, 32))};
+    auto mulhilo = [&](std::uint32_t m, llvm::Value* x, llvm::Value*& hi, llvm::Value*& lo) {
+      llvm::Value* product = b_.CreateMul(b_.CreateZExt(x, i64_), b_.getInt64(m));
+      hi = low32(b_.CreateLShr(product, 32));
+      lo = low32(product);
+    };
+    for (int round = 0; round < 10; ++round) {
+      if (round > 0) {
+        key[0] = b_.CreateAdd(key[0], b_.getInt32(0x9E3779B9u));
+        key[1] = b_.CreateAdd(key[1], b_.getInt32(0xBB67AE85u));
+      }
+      llvm::Value *hi0, *lo0, *hi1, *lo1;
+      mulhilo(0xD2511F53u, c[0], hi0, lo0);
+      mulhilo(0xCD9E8D57u, c[2], hi1, lo1);
+      llvm::Value* next[4] = {b_.CreateXor(b_.CreateXor(hi1, c[1]), key[0]), lo1,
+                              b_.CreateXor(b_.CreateXor(hi0, c[3]), key[1]), lo0};
+      std::copy(std::begin(next), std::end(next), std::begin(c));
+    }
+    auto bits53 = [&](unsigned slot) {
+      llvm::Value* wide = b_.CreateOr(b_.CreateShl(b_.CreateZExt(c[2 * slot + 1], i64_), 32),
+                                      b_.CreateZExt(c[2 * slot], i64_));
+      return b_.CreateLShr(wide, 11);
+    };
+    llvm::Value* scale = llvm::ConstantFP::get(f64_, random::kTwoToMinus53);
+    auto toDouble = [&](llvm::Value* bits) { return b_.CreateFMul(b_.CreateUIToFP(bits, f64_), scale); };
+    if (inst.op == Opcode::Rand) return toDouble(bits53(draw & 1));
+    llvm::Value* u1 = toDouble(b_.CreateAdd(bits53(0), b_.getInt64(1)));
+    llvm::Value* u2 = toDouble(bits53(1));
+    llvm::Value* log_u1 = callUnary(sleefName("log", 1), u1);
+    llvm::Value* r = intrinsic(llvm::Intrinsic::sqrt, b_.CreateFMul(llvm::ConstantFP::get(f64_, -2.0), log_u1));
+    llvm::Value* theta = b_.CreateFMul(llvm::ConstantFP::get(f64_, random::kTwoPi), u2);
+    return b_.CreateFMul(r, callUnary(sleefName((draw & 1) ? "sin" : "cos", 1), theta));
   }
 
   llvm::Value* nan() { return llvm::ConstantFP::getQNaN(f64_); }
@@ -200,19 +409,26 @@ class Lowering {
       case Opcode::Time: return t_;
       case Opcode::TimeStep: return dt_;
 
-      case Opcode::Load: return b_.CreateLoad(f64_, element(inst, f64_));
-      case Opcode::LoadIndex: return b_.CreateLoad(i64_, element(inst, i64_));
+      case Opcode::Load: return scoped(b_.CreateLoad(f64_, element(inst, f64_)), inst.slot);
+      case Opcode::LoadIndex: return scoped(b_.CreateLoad(i64_, element(inst, i64_)), inst.slot);
       case Opcode::Store: {
         llvm::Value* address = element(inst, f64_);
-        b_.CreateStore(operand(inst, 1), address);
+        scoped(b_.CreateStore(operand(inst, 1), address), inst.slot);
         return nullptr;
       }
       case Opcode::Accumulate: {
         llvm::Value* address = element(inst, f64_);
-        b_.CreateStore(b_.CreateFAdd(b_.CreateLoad(f64_, address), operand(inst, 1)), address);
+        llvm::Value* sum = b_.CreateFAdd(scoped(b_.CreateLoad(f64_, address), inst.slot), operand(inst, 1));
+        scoped(b_.CreateStore(sum, address), inst.slot);
         return nullptr;
       }
       case Opcode::EmitSpike: {
+        if (fast_) {
+          // One flag per element; JitKernel turns the flags into the spike list.
+          llvm::Value* flag = b_.CreateZExt(operand(inst, 0), i8_);
+          b_.CreateStore(flag, b_.CreateInBoundsGEP(i8_, spike_flags_, element_));
+          return nullptr;
+        }
         auto* emit = newBlock("spike");
         auto* done = newBlock("spike.done");
         b_.CreateCondBr(operand(inst, 0), emit, done);
@@ -234,13 +450,7 @@ class Lowering {
         return b_.CreateCall(callee, {table, operand(inst, 0), dt_});
       }
       case Opcode::Rand:
-      case Opcode::Randn: {
-        auto* type = llvm::FunctionType::get(f64_, {ptr_, i64_, i64_, i64_}, false);
-        const char* name = inst.op == Opcode::Rand ? "snn_jit_rand" : "snn_jit_randn";
-        return b_.CreateCall(helper(name, type, false),
-                             {args_, operand(inst, 0), b_.getInt64(static_cast<std::uint64_t>(inst.imm)),
-                              b_.getInt64(inst.slot)});
-      }
+      case Opcode::Randn: return randomDraw(inst);
 
       case Opcode::IntToFloat: return b_.CreateSIToFP(operand(inst, 0), f64_);
       // Saturating, NaN to 0: execute.inc's toInt.
@@ -254,7 +464,6 @@ class Lowering {
       case Opcode::Div: return b_.CreateFDiv(operand(inst, 0), operand(inst, 1));
       case Opcode::Mod: return callBinary("snn_jit_mod", operand(inst, 0), operand(inst, 1));
       case Opcode::Neg: return b_.CreateFNeg(operand(inst, 0));
-      case Opcode::Pow: return callBinary("snn_jit_pow", operand(inst, 0), operand(inst, 1));
       case Opcode::Min: {
         llvm::Value* x = operand(inst, 0);
         llvm::Value* y = operand(inst, 1);
@@ -272,19 +481,7 @@ class Lowering {
         llvm::Value* any_nan = b_.CreateOr(eitherNaN(x, lo), b_.CreateFCmpUNO(hi, hi));
         return b_.CreateSelect(any_nan, nan(), minOf(maxOf(x, lo), hi));
       }
-      case Opcode::Exp: return callUnary("snn_jit_exp", operand(inst, 0));
-      case Opcode::Log: return callUnary("snn_jit_log", operand(inst, 0));
-      case Opcode::Log10: return callUnary("snn_jit_log10", operand(inst, 0));
       case Opcode::Sqrt: return intrinsic(llvm::Intrinsic::sqrt, operand(inst, 0));
-      case Opcode::Sin: return callUnary("snn_jit_sin", operand(inst, 0));
-      case Opcode::Cos: return callUnary("snn_jit_cos", operand(inst, 0));
-      case Opcode::Tan: return callUnary("snn_jit_tan", operand(inst, 0));
-      case Opcode::Sinh: return callUnary("snn_jit_sinh", operand(inst, 0));
-      case Opcode::Cosh: return callUnary("snn_jit_cosh", operand(inst, 0));
-      case Opcode::Tanh: return callUnary("snn_jit_tanh", operand(inst, 0));
-      case Opcode::Asin: return callUnary("snn_jit_asin", operand(inst, 0));
-      case Opcode::Acos: return callUnary("snn_jit_acos", operand(inst, 0));
-      case Opcode::Atan: return callUnary("snn_jit_atan", operand(inst, 0));
       case Opcode::Abs: return intrinsic(llvm::Intrinsic::fabs, operand(inst, 0));
       case Opcode::Floor: return intrinsic(llvm::Intrinsic::floor, operand(inst, 0));
       case Opcode::Ceil: return intrinsic(llvm::Intrinsic::ceil, operand(inst, 0));
@@ -296,7 +493,19 @@ class Lowering {
         llvm::Value* sign = b_.CreateSIToFP(b_.CreateSub(up, down), f64_);
         return b_.CreateSelect(b_.CreateFCmpUNO(x, x), x, sign);
       }
-      case Opcode::Exprel: return callUnary("snn_jit_exprel", operand(inst, 0));
+      case Opcode::Exprel: {
+        // snn::math::exprel: x == 0 ? 1 : expm1(x) / x.
+        llvm::Value* x = operand(inst, 0);
+        llvm::Value* ratio = b_.CreateFDiv(callUnary(sleefName("expm1", 1), x), x);
+        llvm::Value* zero = llvm::ConstantFP::get(f64_, 0.0);
+        return b_.CreateSelect(b_.CreateFCmpOEQ(x, zero), llvm::ConstantFP::get(f64_, 1.0), ratio);
+      }
+#define SNN_ELEMENTARY(Op, base, arity)                                        \
+  case Opcode::Op:                                                              \
+    return arity == 1 ? callUnary(sleefName(#base, 1), operand(inst, 0))        \
+                      : callBinary(sleefName(#base, 1), operand(inst, 0), operand(inst, 1));
+#include "vm/math/elementary.def"
+#undef SNN_ELEMENTARY
 
       case Opcode::Eq: return b_.CreateFCmpOEQ(operand(inst, 0), operand(inst, 1));
       case Opcode::Ne: return b_.CreateFCmpUNE(operand(inst, 0), operand(inst, 1));
@@ -327,10 +536,16 @@ class Lowering {
   llvm::Value* element_ = nullptr;
   llvm::Value* tables_ = nullptr;
   llvm::Value* t_ = nullptr;
+  llvm::Value* step_ = nullptr;
+  llvm::Value* seed_ = nullptr;
   llvm::Value* dt_ = nullptr;
   llvm::Value* spikes_ = nullptr;
   llvm::Value* spike_capacity_ = nullptr;
   llvm::Value* spike_size_ = nullptr;
+  llvm::Value* spike_flags_ = nullptr;
+  bool fast_ = false;
+  std::vector<llvm::MDNode*> scope_;
+  std::vector<llvm::MDNode*> noalias_;
   std::vector<llvm::Value*> buffer_;
   std::vector<llvm::Value*> size_;
   std::vector<llvm::Value*> param_;
@@ -339,11 +554,18 @@ class Lowering {
 
 }  // namespace
 
-std::unique_ptr<llvm::Module> lowerKernel(const ir::Kernel& kernel, llvm::LLVMContext& context,
-                                          const std::string& function_name) {
-  auto module = std::make_unique<llvm::Module>(kernel.name, context);
-  Lowering(kernel, context, *module).run(function_name);
-  return module;
+LoweredKernel lowerKernel(const ir::Kernel& kernel, llvm::LLVMContext& context,
+                          const std::string& function_name) {
+  LoweredKernel lowered;
+  lowered.module = std::make_unique<llvm::Module>(kernel.name, context);
+  Lowering lowering(kernel, context, *lowered.module);
+  llvm::Function* checked = lowering.emitChecked(function_name);
+  lowered.checked_name = function_name;
+  if (lowering.wantsFastForm()) {
+    lowered.fast_name = function_name + ".fast";
+    lowering.emitFast(lowered.fast_name, checked);
+  }
+  return lowered;
 }
 
 }  // namespace snn::jit

@@ -269,7 +269,7 @@ engine::ConnectionPlan Lowerer::lowerConnection(std::size_t index) {
           configure(k);
           auto names = applyStep(model, *step, k, std::nullopt, diagnose);
           if (diagnose) {
-            plan.diagnose = finish(k);
+            plan.diagnose = finish(k, /*cold=*/true);
           } else {
             plan.fault_variables = std::move(names);
             plan.update = finish(k);

@@ -154,7 +154,7 @@ void Lowerer::lowerNeuronGroup(const sema::CheckedPopulation& p, std::size_t ind
           auto names =
               applyStep(model, *step, k, not_refractory, diagnose, frozen ? &*frozen : nullptr);
           if (diagnose) {
-            g.diagnose = finish(k);
+            g.diagnose = finish(k, /*cold=*/true);
             return;
           }
           g.fault_variables = std::move(names);

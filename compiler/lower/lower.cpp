@@ -29,9 +29,11 @@ void Lowerer::fail(const std::string& message, SourceRange range) {
   failed_ = true;
 }
 
-std::unique_ptr<engine::Kernel> Lowerer::finish(KernelContext& kernel) {
+std::unique_ptr<engine::Kernel> Lowerer::finish(KernelContext& kernel, bool cold) {
   for (const auto* let : kernel.tablesUsed()) tables_[let->name] = let;
-  return factory_(kernel.take());
+  ir::Kernel taken = kernel.take();
+  taken.cold = cold;
+  return factory_(std::move(taken));
 }
 
 equations::SystemAnalysis frozenSystem(const sema::CheckedModel& model,

@@ -63,7 +63,8 @@ class Lowerer {
  public:
   // Shared helpers.
   std::uint32_t stream(bool connection, std::size_t owner, StreamKind kind) const;
-  std::unique_ptr<engine::Kernel> finish(KernelContext& kernel);
+  // `cold`: see ir::Kernel::cold (the diagnose twins).
+  std::unique_ptr<engine::Kernel> finish(KernelContext& kernel, bool cold = false);
   // Runs `body`, turning LoweringError into a diagnostic at `fallback` (or the node's origin).
   template <typename F>
   bool guard(SourceRange fallback, F&& body);

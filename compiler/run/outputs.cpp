@@ -275,6 +275,7 @@ nlohmann::json runDocument(const RunView& view, const RunSummary& summary,
   doc["experiment"] = e ? e->name : std::string();
   doc["source_file"] = summary.source_file;
   doc["backend"] = summary.backend;
+  doc["threads"] = summary.threads;
   doc["status"] = summary.partial ? "partial" : "complete";
   if (summary.partial) doc["reason"] = summary.partial_reason;
   if (view.simulation) {
@@ -289,7 +290,17 @@ nlohmann::json runDocument(const RunView& view, const RunSummary& summary,
   nlohmann::json timings = {
       {"parse", summary.parse_seconds}, {"check", summary.check_seconds},
       {"lower", summary.lower_seconds}, {"setup", summary.setup_seconds},
+      {"compile_wait", summary.compile_wait_seconds},
       {"run", summary.run_seconds},     {"simulated", summary.simulated_seconds}};
+  // Wall seconds from reading the file to the first step.
+  timings["to_first_step"] = summary.parse_seconds + summary.check_seconds + summary.lower_seconds +
+                             summary.setup_seconds + summary.compile_wait_seconds;
+  if (summary.backend == "jit") {
+    timings["jit"] = {{"kernels", summary.jit_kernels},
+                      {"lower_cpu", summary.jit_lower_cpu_seconds},
+                      {"optimize_cpu", summary.jit_optimize_cpu_seconds},
+                      {"codegen_cpu", summary.jit_codegen_cpu_seconds}};
+  }
   timings["simulated_per_wall_second"] =
       summary.run_seconds > 0 ? nlohmann::json(summary.simulated_seconds / summary.run_seconds)
                               : nlohmann::json(nullptr);

@@ -29,13 +29,23 @@ namespace snn::run {
 // phase took (wall seconds), whether it stopped early, and what it printed.
 struct RunSummary {
   std::string source_file;
-  std::string backend = "vm";
+  std::string backend = "jit";
+  unsigned threads = 1;
   bool partial = false;        // interrupted, or stopped by an error
   std::string partial_reason;  // why, when partial
   double parse_seconds = 0;
   double check_seconds = 0;
   double lower_seconds = 0;
   double setup_seconds = 0;  // creating the simulation: allocation, connection generation
+  // The JIT compiles kernels on its own threads during lowering and set-up; what is left is
+  // waited for before the first step.
+  double compile_wait_seconds = 0;
+  // JIT only: kernels compiled before the first step and their cost in CPU seconds summed over
+  // the compile threads (IR -> LLVM IR, the O3 pipeline, machine code and linking).
+  int jit_kernels = 0;
+  double jit_lower_cpu_seconds = 0;
+  double jit_optimize_cpu_seconds = 0;
+  double jit_codegen_cpu_seconds = 0;
   double run_seconds = 0;    // all `run` statements together
   double simulated_seconds = 0;
   std::vector<std::string> printed;  // the lines of the prints, in order

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct KernelSignature {
   std::vector<KernelBufferInfo> buffers;  // slot k is buffers[k]
   std::vector<std::string> tables;        // timed arrays, slot k is tables[k]
   bool emits_spikes = false;
+  // Instructions per element: a rough cost, for deciding whether a call is worth splitting
+  // between threads.
+  std::size_t work_per_element = 0;
 };
 
 struct KernelClock {
@@ -35,15 +39,18 @@ struct KernelClock {
   std::uint64_t seed = 0;
 };
 
-// The elements one call runs over: 0 .. count-1 when `elements` is empty and `explicit_elements`
-// is false, else exactly `elements` in that order.
+// The elements one call runs over: first .. first+count-1 when `explicit_elements` is false,
+// else exactly `elements` in that order.
 struct KernelDomain {
   std::size_t count = 0;
   std::span<const Index> elements;
   bool explicit_elements = false;
+  std::size_t first = 0;
 
-  static KernelDomain range(std::size_t n) { return {n, {}, false}; }
-  static KernelDomain list(std::span<const Index> e) { return {e.size(), e, true}; }
+  static KernelDomain range(std::size_t n) { return {n, {}, false, 0}; }
+  // Part of a range, for a caller that splits one call between threads.
+  static KernelDomain slice(std::size_t first, std::size_t n) { return {n, {}, false, first}; }
+  static KernelDomain list(std::span<const Index> e) { return {e.size(), e, true, 0}; }
 };
 
 // Where a kernel that emits spikes appends them (the elements for which its condition held, in
@@ -68,6 +75,18 @@ class Kernel {
   // Runs the kernel once over the domain. Must not allocate. Errors (an index out of range: a
   // bug) throw std::runtime_error subclasses.
   virtual void run(const KernelClock& clock, const KernelDomain& domain) = 0;
+
+  // Whether runPart may be called from several threads at once, on disjoint slices of a range
+  // (threads split neuron updates this way; vm/engine/thread_pool.h). The VM's kernels keep
+  // their registers in the kernel object, so they cannot.
+  virtual bool concurrent() const { return false; }
+  // As run, but spikes go to `spikes` (each part its own, joined in order by the caller).
+  // Only for kernels that are concurrent(); all their bindings must be made before.
+  virtual void runPart(const KernelClock& clock, const KernelDomain& domain, SpikeOutput* spikes);
 };
+
+inline void Kernel::runPart(const KernelClock&, const KernelDomain&, SpikeOutput*) {
+  throw std::logic_error("kernel `" + signature().name + "` cannot run in parts");
+}
 
 }  // namespace snn::engine

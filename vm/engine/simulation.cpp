@@ -185,11 +185,11 @@ void Simulation::Impl::advance() {
   for (std::size_t g = 0; g < groups.size(); ++g) {
     groups[g].spikes.size = 0;
     if (Kernel* k = plan.groups[g].update.get())
-      k->run(now, KernelDomain::range(static_cast<std::size_t>(groups[g].size)));
+      runRange(*k, now, static_cast<std::size_t>(groups[g].size), &groups[g].spikes);
   }
   for (std::size_t c = 0; c < connections.size(); ++c) {
     if (Kernel* k = plan.connections[c].update.get())
-      k->run(now, KernelDomain::range(static_cast<std::size_t>(connections[c].storage.size())));
+      runRange(*k, now, static_cast<std::size_t>(connections[c].storage.size()), nullptr);
   }
   checkFaults();
 
@@ -199,7 +199,7 @@ void Simulation::Impl::advance() {
     const GroupPlan& gp = plan.groups[g];
     if (gp.threshold || gs.update_spikes) {
       // A fused threshold has emitted its spikes in phase 3 already.
-      if (gp.threshold) gp.threshold->run(now, KernelDomain::range(static_cast<std::size_t>(gs.size)));
+      if (gp.threshold) runRange(*gp.threshold, now, static_cast<std::size_t>(gs.size), &gs.spikes);
       // Brian2's thresholder: a neuron that spikes becomes refractory and remembers when.
       for (Index i : gs.spiking()) {
         const auto k = static_cast<std::size_t>(i);
@@ -269,6 +269,44 @@ void Simulation::Impl::advance() {
   recordRates();
   ++step;
   in_step = false;
+}
+
+void Simulation::Impl::runRange(Kernel& kernel, const KernelClock& now, std::size_t size,
+                                SpikeOutput* spikes) {
+  // Slices are whole multiples of 64 elements, so vector loops see whole vectors.
+  constexpr std::size_t kAlign = 64;
+  const std::size_t work = size * std::max<std::size_t>(1, kernel.signature().work_per_element);
+  const std::size_t threads = pool ? pool->size() : 1;
+  if (threads == 1 || !kernel.concurrent() || work < options.min_parallel_work || size < 2 * kAlign) {
+    kernel.run(now, KernelDomain::range(size));
+    return;
+  }
+  const std::size_t parts = std::min(threads, size / kAlign);
+  const std::size_t per = (size / parts + kAlign - 1) / kAlign * kAlign;
+  const bool emits = spikes != nullptr && kernel.signature().emits_spikes;
+  if (slice_outputs.size() < parts) {
+    slice_spikes.resize(parts);
+    slice_outputs.resize(parts);
+  }
+  pool->run(parts, [&](std::size_t p) {
+    const std::size_t first = std::min(size, p * per);
+    const std::size_t count = std::min(per, size - first);
+    SpikeOutput* out = nullptr;
+    if (emits) {
+      // Grows once per slice (to the slice's size), never during later steps.
+      if (slice_spikes[p].size() < count) slice_spikes[p].resize(per);
+      slice_outputs[p] = SpikeOutput{slice_spikes[p], 0};
+      out = &slice_outputs[p];
+    }
+    kernel.runPart(now, KernelDomain::slice(first, count), out);
+  });
+  if (emits) {
+    for (std::size_t p = 0; p < parts; ++p) {
+      const std::size_t n = slice_outputs[p].size;
+      std::copy_n(slice_spikes[p].begin(), n, spikes->storage.begin() + static_cast<std::ptrdiff_t>(spikes->size));
+      spikes->size += n;
+    }
+  }
 }
 
 // --- Simulation

@@ -67,7 +67,12 @@ struct SimulationOptions {
   // Bytes the simulation may hold (synapses, monitors); 0: MemAvailable of /proc/meminfo (or
   // unlimited where there is none).
   std::uint64_t memory_limit = 0;
-  unsigned threads = 1;  // connection generation; kernels run on one thread for now
+  // Threads for connection generation and for the calls of concurrent kernels over ranges
+  // (neuron updates and thresholds, clock-driven synapse updates); 1: the calling thread only.
+  unsigned threads = 1;
+  // A call is split only when elements x work per element (KernelSignature) reaches this:
+  // below, waking the workers costs more than it saves. Tests set 0 to split everything.
+  std::size_t min_parallel_work = 500000;
 };
 
 struct SpikeRecording {

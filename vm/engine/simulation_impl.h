@@ -25,6 +25,7 @@
 #include "vm/engine/simulation.h"
 #include "vm/engine/spike_exchange.h"
 #include "vm/engine/spike_queue.h"
+#include "vm/engine/thread_pool.h"
 #include "vm/engine/synapse_storage.h"
 #include "vm/random/binomial.h"
 
@@ -118,6 +119,10 @@ struct Simulation::Impl final : SpikeSink {
 
   // --- the step (simulation.cpp)
   void advance();
+  // Runs `kernel` over 0 .. size-1, split into slices between the pool's threads when it is
+  // concurrent and the call is big enough; the slices' spikes are joined into `spikes` in
+  // slice order, so the result is the one-thread result.
+  void runRange(Kernel& kernel, const KernelClock& now, std::size_t size, SpikeOutput* spikes);
   void runActions();
   void checkFaults();
   // After a fault at `element`: runs the owner's diagnose kernel there and throws the
@@ -164,6 +169,11 @@ struct Simulation::Impl final : SpikeSink {
   std::vector<SpikeMonitor> spike_monitors;
   std::vector<RateMonitor> rate_monitors;
   std::vector<StateMonitor> state_monitors;
+
+  // Threads (options.threads > 1) and each slice's spike list.
+  std::unique_ptr<ThreadPool> pool;
+  std::vector<std::vector<Index>> slice_spikes;
+  std::vector<SpikeOutput> slice_outputs;
 
   // Actions of `at` blocks; a multimap keeps the actions of one step in scheduling order.
   std::multimap<Step, std::function<void(Simulation&)>> actions;

@@ -102,6 +102,7 @@ Simulation::Impl::Impl(Simulation& owner_, SimulationPlan plan_, SimulationOptio
     : owner(owner_), plan(std::move(plan_)), options(options_) {
   validatePlan();
   memory_limit = options.memory_limit != 0 ? options.memory_limit : availableMemoryBytes();
+  if (options.threads > 1) pool = std::make_unique<ThreadPool>(options.threads);
   // Sized once: kernels hold spans into these states, which must never move.
   groups.resize(plan.groups.size());
   connections.resize(plan.connections.size());

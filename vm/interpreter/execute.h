@@ -2,8 +2,8 @@
 // loop (execute.inc), which is compiled once per instruction set: the baseline that every x86-64
 // (or other) CPU runs, and where the compiler can, x86-64-v3 (AVX2) and x86-64-v4 (AVX-512), so
 // that the same row loops vectorise 2, 4 or 8 doubles wide. Only the instruction selection
-// differs between them: the arithmetic is the same IEEE operations and the same C library calls
-// (no contraction into fused multiply-adds), so every variant gives the same bits.
+// differs between them: the arithmetic is the same IEEE operations and the same snn::math
+// (SLEEF) calls (no contraction into fused multiply-adds), so every variant gives the same bits.
 //
 // Internal to vm/interpreter; the engine includes interpreter.h.
 #pragma once

@@ -67,6 +67,8 @@ void VmKernel::run(const engine::KernelClock& clock, const engine::KernelDomain&
   if (domain.explicit_elements) {
     context_.setDomain(domain.elements);
   } else {
+    // The engine splits ranges only for concurrent() kernels, which these are not.
+    if (domain.first != 0) throw std::logic_error("VM kernels run whole ranges only");
     context_.setDomain(domain.count);
   }
   if (output_ != nullptr) {

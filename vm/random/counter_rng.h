@@ -24,8 +24,10 @@
 // Philox block with uniform draws 2k and 2k+1: one call site should use one stream and either
 // uniform or normal draws on it (or keep their draw indices apart).
 // Bit-for-bit reproduction in another back end needs the same integer layout (any back end can
-// reproduce it exactly) and, for normal(), the same std::log/std::sqrt/std::cos/std::sin (the C
-// library's, not a vectorised approximation) with no fused multiply-add.
+// reproduce it exactly) and, for normal(), the same log, cos and sin as kernels use: snn::math's
+// (SLEEF's deterministic variants, vm/math/elementary.h, whose vector forms give the same bits,
+// so a back end may vectorise them), the correctly rounded std::sqrt, and no fused
+// multiply-add.
 #pragma once
 
 #include <array>
@@ -33,6 +35,8 @@
 #include <cmath>
 #include <cstdint>
 #include <span>
+
+#include "vm/math/elementary.h"
 
 namespace snn::random {
 
@@ -89,13 +93,13 @@ inline double uniformOpenClosed(std::uint64_t seed, std::uint32_t stream, std::u
 }
 
 // Box-Muller on one block; `second` picks the sine output.
+inline constexpr double kTwoPi = 6.283185307179586476925286766559;
 inline double boxMuller(const PhiloxBlock& w, bool second) {
-  constexpr double kTwoPi = 6.283185307179586476925286766559;
   double u1 = static_cast<double>(blockBits53(w, 0) + 1) * kTwoToMinus53;  // (0, 1]: log is finite
   double u2 = static_cast<double>(blockBits53(w, 1)) * kTwoToMinus53;
-  double r = std::sqrt(-2.0 * std::log(u1));
+  double r = std::sqrt(-2.0 * math::log(u1));
   double theta = kTwoPi * u2;
-  return second ? r * std::sin(theta) : r * std::cos(theta);
+  return second ? r * math::sin(theta) : r * math::cos(theta);
 }
 
 inline double normal(std::uint64_t seed, std::uint32_t stream, std::uint64_t element,

@@ -71,6 +71,10 @@ run::RunSummary summary() {
   s.check_seconds = 0.02;
   s.lower_seconds = 0.03;
   s.setup_seconds = 0.04;
+  s.compile_wait_seconds = 0.05;
+  s.threads = 3;
+  s.jit_kernels = 4;
+  s.jit_optimize_cpu_seconds = 0.06;
   s.run_seconds = 0.5;
   s.simulated_seconds = 0.01;
   s.printed = {"6 spikes"};
@@ -191,7 +195,13 @@ TEST_CASE("outputs: run.json describes the run, its model and its files") {
 
   CHECK(doc["experiment"] == "out");
   CHECK(doc["source_file"] == "out.snn");
-  CHECK(doc["backend"] == "vm");
+  CHECK(doc["backend"] == "jit");
+  CHECK(doc["threads"] == 3);
+  // To the first step: parse + check + lower + setup + waiting for the JIT.
+  CHECK(doc["timings"]["to_first_step"].get<double>() == doctest::Approx(0.15));
+  CHECK(doc["timings"]["compile_wait"] == 0.05);
+  CHECK(doc["timings"]["jit"]["kernels"] == 4);
+  CHECK(doc["timings"]["jit"]["optimize_cpu"] == 0.06);
   CHECK(doc["status"] == "complete");
   CHECK_FALSE(doc.contains("reason"));
   CHECK(doc["dt"] == 1e-3);
