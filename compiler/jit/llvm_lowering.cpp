@@ -39,6 +39,7 @@
 
 #include "compiler/jit/jit_runtime.h"
 #include "compiler/jit/vector_library.h"
+#include "vm/math/exprel.h"
 #include "vm/random/counter_rng.h"
 
 namespace snn::jit {
@@ -494,11 +495,18 @@ class Lowering {
         return b_.CreateSelect(b_.CreateFCmpUNO(x, x), x, sign);
       }
       case Opcode::Exprel: {
-        // snn::math::exprel: x == 0 ? 1 : expm1(x) / x.
+        // vm/math/exprel.h, operation for operation: the series near 0, else (e^x - 1) / x.
         llvm::Value* x = operand(inst, 0);
-        llvm::Value* ratio = b_.CreateFDiv(callUnary(sleefName("expm1", 1), x), x);
-        llvm::Value* zero = llvm::ConstantFP::get(f64_, 0.0);
-        return b_.CreateSelect(b_.CreateFCmpOEQ(x, zero), llvm::ConstantFP::get(f64_, 1.0), ratio);
+        llvm::Value* series = llvm::ConstantFP::get(f64_, math::kExprelSeries[math::kExprelTerms - 1]);
+        for (int k = math::kExprelTerms - 2; k >= 0; --k) {
+          series = b_.CreateFAdd(b_.CreateFMul(series, x),
+                                 llvm::ConstantFP::get(f64_, math::kExprelSeries[k]));
+        }
+        llvm::Value* e = callUnary(sleefName("exp", 1), x);
+        llvm::Value* quotient = b_.CreateFDiv(b_.CreateFSub(e, llvm::ConstantFP::get(f64_, 1.0)), x);
+        llvm::Value* near_zero = b_.CreateFCmpOLT(intrinsic(llvm::Intrinsic::fabs, x),
+                                                  llvm::ConstantFP::get(f64_, math::kExprelSeriesBound));
+        return b_.CreateSelect(near_zero, series, quotient);
       }
 #define SNN_ELEMENTARY(Op, base, arity)                                        \
   case Opcode::Op:                                                              \

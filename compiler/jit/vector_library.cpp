@@ -22,7 +22,6 @@ constexpr Function kFunctions[] = {
 #define SNN_ELEMENTARY(Opcode, base, arity) {#base, arity},
 #include "vm/math/elementary.def"
 #undef SNN_ELEMENTARY
-    {"expm1", 1},  // exprel(x) = expm1(x) / x, built inline
 };
 
 const char* isaOf(unsigned width) {

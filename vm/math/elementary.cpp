@@ -1,6 +1,7 @@
 // The scalar forms (SLEEF's one-element functions), the choice of array variant, and the
 // public array forms that forward to it; see elementary.h.
 #include "vm/math/elementary.h"
+#include "vm/math/exprel.h"
 
 #include <sleef.h>
 
@@ -24,7 +25,7 @@ SNN_MATH_SCALAR_1(expm1)
 #undef SNN_MATH_SCALAR_1
 
 double math::exprel(double x) {
-  return x == 0 ? 1.0 : math::expm1(x) / x;
+  return math::exprelFromExp(x, math::exp(x));
 }
 
 namespace math::detail {

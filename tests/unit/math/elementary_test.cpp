@@ -205,6 +205,9 @@ double glibcExprel(double x) {
 double earlyOverflowAbove(std::string_view f) {
   if (f == "exp" || f == "pow") return 1.79769e308;
   if (f == "sinh" || f == "cosh") return kMax / 2;
+  // exprel is e^x / x there, made from exp (vm/math/exprel.h): infinite once exp is, at
+  // x = 709.78, where e^x / x is 2.53e305.
+  if (f == "exprel") return 2.53e305;
   return kInf;
 }
 
@@ -377,7 +380,11 @@ TEST_CASE("pow: every variant and operand form gives the scalar form's bits") {
   CHECK(countMismatches("powArray", "public", x, got, want, 0, x.size()) == 0);
 }
 
-TEST_CASE("the scalar forms agree with glibc within 2 ulp") {
+// exprel is (e^x - 1) / x from exp away from 0 (vm/math/exprel.h): the cancellation costs up to
+// a few ulp near |x| = 1/2; everything else is within 2.
+std::uint64_t ulpBound(std::string_view f) { return f == "exprel" ? 4 : 2; }
+
+TEST_CASE("the scalar forms agree with glibc within 2 ulp (exprel 4)") {
   // An independent check of accuracy: both claim about 1 ulp. Where glibc's result is not
   // finite, SLEEF's must be the same infinity (or within 2 ulp of it), or a NaN where glibc has
   // one; the one exception is SLEEF's early overflow (earlyOverflowAbove).
@@ -388,13 +395,13 @@ TEST_CASE("the scalar forms agree with glibc within 2 ulp") {
     if (std::isnan(libm)) {
       ok = std::isnan(snn);
     } else if (std::isinf(libm)) {
-      ok = snn == libm || ulpDistance(snn, libm) <= 2;
+      ok = snn == libm || ulpDistance(snn, libm) <= ulpBound(name);
     } else if (std::isinf(snn) && std::signbit(snn) == std::signbit(libm) &&
                std::fabs(libm) > earlyOverflowAbove(name)) {
       ok = true;
       ++early;
     } else {
-      ok = !std::isnan(snn) && ulpDistance(snn, libm) <= 2;
+      ok = !std::isnan(snn) && ulpDistance(snn, libm) <= ulpBound(name);
       if (!std::isnan(snn)) worst = std::max(worst, ulpDistance(snn, libm));
     }
     if (!ok && ++bad <= 3) {
