@@ -235,7 +235,7 @@ void Simulation::Impl::advance() {
       cs.storage.appendRows(pres, cs.pre_ids);
       synapses = cs.pre_ids;
     }
-    if (!synapses.empty()) cp.on_pre->run(now, KernelDomain::list(synapses));
+    if (!synapses.empty()) runSynapses(c, *cp.on_pre, now, synapses);
   }
   for (std::size_t c = 0; c < connections.size(); ++c) {
     const ConnectionPlan& cp = plan.connections[c];
@@ -245,7 +245,7 @@ void Simulation::Impl::advance() {
     ConnectionState& cs = connections[c];
     cs.post_ids.clear();
     cs.storage.appendOnto(posts, cs.post_ids);
-    if (!cs.post_ids.empty()) cp.on_post->run(now, KernelDomain::list(cs.post_ids));
+    if (!cs.post_ids.empty()) runSynapses(c, *cp.on_post, now, cs.post_ids);
   }
   // Draw layout: the count of input events of neuron i in step s is
   // BinomialSampler(n, rate * dt)(seed, stream, element = i, step = s), which owns every draw
@@ -307,6 +307,44 @@ void Simulation::Impl::runRange(Kernel& kernel, const KernelClock& now, std::siz
       spikes->size += n;
     }
   }
+}
+
+namespace {
+
+// Whether splitting a synaptic kernel's synapses by target keeps every write inside one thread:
+// it writes only synapse variables and variables of the target ("post.<var>").
+bool writesNoSourceVariable(const KernelSignature& signature) {
+  return std::none_of(signature.buffers.begin(), signature.buffers.end(),
+                      [](const KernelBufferInfo& b) { return b.written && b.name.starts_with("pre."); });
+}
+
+}  // namespace
+
+void Simulation::Impl::runSynapses(std::size_t c, Kernel& kernel, const KernelClock& now,
+                                   std::span<const Index> synapses) {
+  const std::size_t work = synapses.size() * std::max<std::size_t>(1, kernel.signature().work_per_element);
+  const std::size_t threads = pool ? pool->size() : 1;
+  if (threads == 1 || !kernel.concurrent() || work < options.min_parallel_work ||
+      !writesNoSourceVariable(kernel.signature())) {
+    kernel.run(now, KernelDomain::list(synapses));
+    return;
+  }
+  ConnectionState& cs = connections[c];
+  const auto targets = static_cast<std::size_t>(groups[plan.connections[c].target].size);
+  const std::size_t per = (targets + threads - 1) / threads;
+  if (cs.thread_ids.size() < threads) cs.thread_ids.resize(threads);
+  std::span<const Index> post = cs.storage.postIndex();
+  pool->run(threads, [&](std::size_t p) {
+    const auto low = static_cast<Index>(p * per);
+    const auto high = static_cast<Index>(std::min(targets, (p + 1) * per));
+    std::vector<Index>& mine = cs.thread_ids[p];
+    mine.clear();
+    for (Index s : synapses) {
+      const Index target = post[static_cast<std::size_t>(s)];
+      if (target >= low && target < high) mine.push_back(s);
+    }
+    if (!mine.empty()) kernel.runPart(now, KernelDomain::list(mine), nullptr);
+  });
 }
 
 // --- Simulation

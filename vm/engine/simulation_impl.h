@@ -61,6 +61,9 @@ struct ConnectionState {
   std::unique_ptr<HeterogeneousSpikeQueue> arrivals;
   std::vector<Index> pre_ids;   // on_pre domain, reused every step
   std::vector<Index> post_ids;  // on_post domain, reused every step
+  // With threads: each thread's share of a synaptic kernel's domain (the synapses whose target
+  // neuron is in its slice), reused every step.
+  std::vector<std::vector<Index>> thread_ids;
 };
 
 struct SpikeMonitor {
@@ -123,6 +126,12 @@ struct Simulation::Impl final : SpikeSink {
   // concurrent and the call is big enough; the slices' spikes are joined into `spikes` in
   // slice order, so the result is the one-thread result.
   void runRange(Kernel& kernel, const KernelClock& now, std::size_t size, SpikeOutput* spikes);
+  // Runs a synaptic kernel (on_pre, on_post) of connection c over `synapses`, split between the
+  // threads by target neuron when the kernel writes nothing of the source group: each thread
+  // takes the synapses onto its slice of the targets, in list order, so every target sees its
+  // synapses' effects in the one-thread order.
+  void runSynapses(std::size_t c, Kernel& kernel, const KernelClock& now,
+                   std::span<const Index> synapses);
   void runActions();
   void checkFaults();
   // After a fault at `element`: runs the owner's diagnose kernel there and throws the
