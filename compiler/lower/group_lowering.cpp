@@ -99,18 +99,21 @@ void Lowerer::lowerNeuronGroup(const sema::CheckedPopulation& p, std::size_t ind
 
   // Refractoriness as Brian2 2.5 computes it, at the start of the state update (so the step in
   // which a neuron leaves refractoriness integrates already): refractory while
-  // int((t - lastspike)/dt + 1e-3) < int(refractory/dt + 1e-3), both sides non-negative so that
-  // int() is floor(); or, for a condition, refractory after a spike until it stops holding.
+  // int((t - lastspike)/dt + 1e-3) < K = int(refractory/dt + 1e-3), both sides non-negative so
+  // that int() is floor(); or, for a condition, refractory after a spike until it stops holding.
+  // t and lastspike are both step * dt (the engine sets lastspike), so (t - lastspike)/dt is an
+  // integer n up to rounding far below 1e-3 (2^40 steps give 3e-4 of a step), and n >= K is
+  // t - lastspike >= (K - 1/2) dt: the same answer without a division per neuron per step,
+  // which was most of a vectorised LIF update. K folds to a constant when refractory does.
   auto notRefractory = [&](KernelContext& k, equations::SymbolicBuilder& symbols) -> ValueId {
     auto& b = k.builder();
     if (model.refractory_kind == sema::RefractoryKind::Time && model.refractory) {
       ValueId ref = k.asFloat(k.lower(symbols.build(*model.refractory)));
-      auto steps = [&](ValueId duration) {
-        return b.op(Opcode::Floor,
-                    b.op(Opcode::Add, b.op(Opcode::Div, duration, k.timeStep()), b.constant(1e-3)));
-      };
+      ValueId steps = b.op(Opcode::Floor, b.op(Opcode::Add, b.op(Opcode::Div, ref, k.timeStep()),
+                                               b.constant(1e-3)));
+      ValueId bound = b.op(Opcode::Mul, b.op(Opcode::Sub, steps, b.constant(0.5)), k.timeStep());
       ValueId since = b.op(Opcode::Sub, b.time(), k.own("lastspike"));
-      return b.op(Opcode::Ge, steps(since), steps(ref));
+      return b.op(Opcode::Ge, since, bound);
     }
     if (model.refractory_kind == sema::RefractoryKind::Condition && model.refractory) {
       ValueId cond = k.asBool(k.lower(symbols.build(*model.refractory)));
