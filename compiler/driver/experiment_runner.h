@@ -21,7 +21,7 @@ struct RunOptions {
   std::filesystem::path out_dir;  // empty: out/<experiment>
   std::string backend = "jit";
   unsigned threads = 1;
-  std::size_t min_parallel_work = 500000;  // engine::SimulationOptions
+  std::size_t min_parallel_work = 1000000;  // engine::SimulationOptions
   std::string source_file;
   double parse_seconds = 0, check_seconds = 0;
   const std::atomic<bool>* stop = nullptr;  // Ctrl-C

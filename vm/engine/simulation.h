@@ -72,7 +72,7 @@ struct SimulationOptions {
   unsigned threads = 1;
   // A call is split only when elements x work per element (KernelSignature) reaches this:
   // below, waking the workers costs more than it saves. Tests set 0 to split everything.
-  std::size_t min_parallel_work = 500000;
+  std::size_t min_parallel_work = 1000000;
 };
 
 struct SpikeRecording {
