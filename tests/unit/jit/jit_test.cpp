@@ -318,3 +318,44 @@ TEST_CASE("jit: a kernel's parameters must all be given") {
 
 }  // namespace
 }  // namespace snn
+
+namespace snn {
+namespace {
+
+// A kernel LLVM cannot be given (an operand that names no instruction: lowering's bug) is an
+// internal error naming the kernel with the way out, whether it is compiled at once or on the
+// compile threads (then the first run reports it).
+ir::Kernel brokenKernel() {
+  ir::Kernel kernel;
+  kernel.name = "E.broken";
+  ir::Instruction bad;
+  bad.op = ir::Opcode::Neg;
+  bad.operands[0] = 99;
+  kernel.body.push_back(bad);
+  return kernel;
+}
+
+TEST_CASE("jit: a kernel that cannot be compiled is an internal error with the kernel's name") {
+  auto expectMessage = [](const std::string& what) {
+    CHECK(what.find("kernel `E.broken`") != std::string::npos);
+    CHECK(what.find("--backend vm") != std::string::npos);
+  };
+  try {
+    jit::JitKernel now(brokenKernel(), {}, jit::JitKernel::Compile::Now);
+    FAIL("compiled a broken kernel");
+  } catch (const jit::JitCompileError& e) {
+    expectMessage(e.what());
+  }
+  for (auto when : {jit::JitKernel::Compile::InBackground, jit::JitKernel::Compile::OnFirstRun}) {
+    jit::JitKernel later(brokenKernel(), {}, when);
+    try {
+      later.run({}, engine::KernelDomain::range(1));
+      FAIL("ran a broken kernel");
+    } catch (const jit::JitCompileError& e) {
+      expectMessage(e.what());
+    }
+  }
+}
+
+}  // namespace
+}  // namespace snn
