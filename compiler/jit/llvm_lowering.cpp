@@ -497,11 +497,16 @@ class Lowering {
       case Opcode::Exprel: {
         // vm/math/exprel.h, operation for operation: the series near 0, else (e^x - 1) / x.
         llvm::Value* x = operand(inst, 0);
-        llvm::Value* series = llvm::ConstantFP::get(f64_, math::kExprelSeries[math::kExprelTerms - 1]);
-        for (int k = math::kExprelTerms - 2; k >= 0; --k) {
-          series = b_.CreateFAdd(b_.CreateFMul(series, x),
-                                 llvm::ConstantFP::get(f64_, math::kExprelSeries[k]));
+        llvm::Value* level[math::kExprelTerms];
+        for (int k = 0; k < math::kExprelTerms; ++k)
+          level[k] = llvm::ConstantFP::get(f64_, math::kExprelSeries[k]);
+        llvm::Value* power = x;
+        for (int width = math::kExprelTerms; width > 1; width /= 2) {
+          for (int j = 0; j < width / 2; ++j)
+            level[j] = b_.CreateFAdd(level[2 * j], b_.CreateFMul(level[2 * j + 1], power));
+          power = b_.CreateFMul(power, power);
         }
+        llvm::Value* series = level[0];
         llvm::Value* e = callUnary(sleefName("exp", 1), x);
         llvm::Value* quotient = b_.CreateFDiv(b_.CreateFSub(e, llvm::ConstantFP::get(f64_, 1.0)), x);
         llvm::Value* near_zero = b_.CreateFCmpOLT(intrinsic(llvm::Intrinsic::fabs, x),

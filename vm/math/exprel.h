@@ -36,13 +36,20 @@ inline constexpr double kExprelSeries[kExprelTerms] = {
     1.0 / 20922789888000.0,
 };
 
-// exprel from x and e = exp(x): Horner from the highest term, no fused multiply-add. `static`:
-// each translation unit keeps its own copy (see above).
+// exprel from x and e = exp(x). The series by Estrin's scheme (pairs of terms combined with x,
+// then pairs of pairs with x^2, x^4, x^8): the same operations as Horner's but a dependency chain
+// of 8 instead of 30, which a vectorised update with four exprels per neuron feels. No fused
+// multiply-add. `static`: each translation unit keeps its own copy (see above).
 static inline double exprelFromExp(double x, double e) {
-  double series = kExprelSeries[kExprelTerms - 1];
-  for (int k = kExprelTerms - 2; k >= 0; --k) series = series * x + kExprelSeries[k];
+  double level[kExprelTerms];
+  for (int k = 0; k < kExprelTerms; ++k) level[k] = kExprelSeries[k];
+  double power = x;
+  for (int width = kExprelTerms; width > 1; width /= 2) {
+    for (int j = 0; j < width / 2; ++j) level[j] = level[2 * j] + level[2 * j + 1] * power;
+    power = power * power;
+  }
   const double magnitude = x < 0 ? -x : x;
-  return magnitude < kExprelSeriesBound ? series : (e - 1.0) / x;
+  return magnitude < kExprelSeriesBound ? level[0] : (e - 1.0) / x;
 }
 
 }  // namespace snn::math
