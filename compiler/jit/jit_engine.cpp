@@ -42,13 +42,15 @@ double secondsSince(Clock::time_point start) {
 }
 
 [[noreturn]] void compileFailure(const std::string& kernel, const std::string& what) {
-  throw JitCompileError(fmt::format(
-      "the LLVM back end could not compile kernel `{}`: {} (run with "
-      "`--backend vm` to use the interpreter instead)",
-      kernel, what));
+  throw JitCompileError(
+      fmt::format("the LLVM back end could not compile kernel `{}`: {} (run with "
+                  "`--backend vm` to use the interpreter instead)",
+                  kernel, what));
 }
 
-std::string message(llvm::Error error) { return llvm::toString(std::move(error)); }
+std::string message(llvm::Error error) {
+  return llvm::toString(std::move(error));
+}
 
 // A few threads that compile kernels in the order they were queued.
 class CompileThreads {

@@ -34,7 +34,8 @@ engine::KernelSignature signatureOf(const ir::Kernel& kernel) {
 }
 
 // Appends the indices in first .. first+count-1 whose flags are set to `storage` from `size`
-// on, in index order; returns the new size. Spikes are rare, so whole words of eight flags are skipped at once.
+// on, in index order; returns the new size. Spikes are rare, so whole words of eight flags are
+// skipped at once.
 std::uint64_t appendFlagged(const std::uint8_t* flags, std::size_t first, std::size_t count,
                             std::span<engine::Index> storage, std::uint64_t size) {
   const std::size_t end = first + count;
@@ -71,9 +72,15 @@ JitKernel::JitKernel(const ir::Kernel& kernel, std::vector<double> params, Compi
                                             kernel.name, kernel.params.size(), params_.size()));
   }
   switch (when) {
-    case Compile::Now: compiled_ = compileKernel(kernel); break;
-    case Compile::InBackground: pending_ = compileInBackground(kernel); break;
-    case Compile::OnFirstRun: deferred_ = std::make_unique<ir::Kernel>(kernel); break;
+    case Compile::Now:
+      compiled_ = compileKernel(kernel);
+      break;
+    case Compile::InBackground:
+      pending_ = compileInBackground(kernel);
+      break;
+    case Compile::OnFirstRun:
+      deferred_ = std::make_unique<ir::Kernel>(kernel);
+      break;
   }
 }
 
@@ -119,7 +126,8 @@ void JitKernel::bindIndexBuffer(std::size_t slot, std::span<const engine::Index>
 // (a presynaptic and a postsynaptic variable): then the checked form runs.
 bool JitKernel::writtenBuffersAreDisjoint() const {
   auto bytes = [&](std::size_t slot) {
-    const std::size_t width = slots_[slot].type == ir::Type::I64 ? sizeof(engine::Index) : sizeof(double);
+    const std::size_t width =
+        slots_[slot].type == ir::Type::I64 ? sizeof(engine::Index) : sizeof(double);
     const auto begin = reinterpret_cast<std::uintptr_t>(buffers_[slot]);
     return std::pair{begin, begin + sizes_[slot] * width};
   };
@@ -137,11 +145,12 @@ bool JitKernel::writtenBuffersAreDisjoint() const {
 
 void JitKernel::bindTable(std::size_t slot, std::span<const double> values, double table_dt) {
   if (slot >= tables_.size()) {
-    throw std::invalid_argument(fmt::format("kernel `{}`: no table slot {}", signature_.name, slot));
+    throw std::invalid_argument(
+        fmt::format("kernel `{}`: no table slot {}", signature_.name, slot));
   }
   if (values.empty()) {
-    throw std::invalid_argument(fmt::format("kernel `{}`: table `{}` is empty", signature_.name,
-                                            signature_.tables[slot]));
+    throw std::invalid_argument(
+        fmt::format("kernel `{}`: table `{}` is empty", signature_.name, signature_.tables[slot]));
   }
   tables_[slot] = JitTable{values.data(), values.size(), table_dt};
 }
@@ -187,18 +196,19 @@ void JitKernel::runPart(const engine::KernelClock& clock, const engine::KernelDo
   }
   (fast ? compiled_.fast : compiled_.checked)(&args);
   if (args.spike_flags != nullptr && args.status == kJitOk) {
-    spike_size = appendFlagged(spike_flags_.data(), domain.first, domain.count, output->storage,
-                               spike_size);
+    spike_size =
+        appendFlagged(spike_flags_.data(), domain.first, domain.count, output->storage, spike_size);
   }
   if (output != nullptr) output->size = spike_size;
   switch (args.status) {
-    case kJitOk: return;
+    case kJitOk:
+      return;
     case kJitIndexOutOfRange: {
       const auto slot = static_cast<std::size_t>(args.error_slot);
-      throw JitError(fmt::format("kernel `{}`: `{}`: index {} out of range for buffer `{}` of {} elements",
-                                 signature_.name,
-                                 ir::info(static_cast<ir::Opcode>(args.error_op)).spelling,
-                                 args.error_value, signature_.buffers.at(slot).name, sizes_.at(slot)));
+      throw JitError(
+          fmt::format("kernel `{}`: `{}`: index {} out of range for buffer `{}` of {} elements",
+                      signature_.name, ir::info(static_cast<ir::Opcode>(args.error_op)).spelling,
+                      args.error_value, signature_.buffers.at(slot).name, sizes_.at(slot)));
     }
     case kJitSpikeListFull:
       throw JitError(fmt::format("kernel `{}`: the spike list is full ({} spikes)", signature_.name,

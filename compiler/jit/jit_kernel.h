@@ -72,7 +72,8 @@ class JitKernel final : public engine::Kernel {
   std::vector<std::uint8_t> spike_flags_;
 };
 
-std::unique_ptr<engine::Kernel> makeJitKernel(const ir::Kernel& kernel, std::vector<double> params = {},
+std::unique_ptr<engine::Kernel> makeJitKernel(const ir::Kernel& kernel,
+                                              std::vector<double> params = {},
                                               JitKernel::Compile when = JitKernel::Compile::Now);
 
 }  // namespace snn::jit

@@ -24,7 +24,7 @@ double snn_jit_timed(const JitTable* table, double x, double sim_dt) {
   const std::size_t last = table->size - 1;
   if (std::isnan(x)) return kNaN;
   double position = (x / epsilon + 0.5) / k;
-  std::size_t index = position < 1                               ? 0
+  std::size_t index = position < 1                            ? 0
                       : position >= static_cast<double>(last) ? last
                                                               : static_cast<std::size_t>(position);
   return table->values[index];
@@ -39,7 +39,10 @@ double snn_jit_mod(double x, double y) {
 }  // extern "C"
 
 namespace {
-#define SNN_JIT_HELPER(name) JitHelper{#name, reinterpret_cast<void*>(&name)}
+#define SNN_JIT_HELPER(name)                \
+  JitHelper {                               \
+#name, reinterpret_cast < void*>(&name) \
+  }
 const JitHelper kHelpers[] = {
     SNN_JIT_HELPER(snn_jit_timed),
     SNN_JIT_HELPER(snn_jit_mod),
@@ -47,7 +50,11 @@ const JitHelper kHelpers[] = {
 #undef SNN_JIT_HELPER
 }  // namespace
 
-std::size_t jitHelperCount() { return std::size(kHelpers); }
-const JitHelper* jitHelpers() { return kHelpers; }
+std::size_t jitHelperCount() {
+  return std::size(kHelpers);
+}
+const JitHelper* jitHelpers() {
+  return kHelpers;
+}
 
 }  // namespace snn::jit

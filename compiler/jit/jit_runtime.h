@@ -20,7 +20,7 @@ struct JitTable {
 // Every field is 8 bytes wide so the lowering addresses them by offsetof with no padding
 // surprises. The kernel reads everything but the status fields and *spike_size.
 struct JitArgs {
-  void* const* buffers = nullptr;          // slot -> double* or const int64_t*
+  void* const* buffers = nullptr;  // slot -> double* or const int64_t*
   const std::uint64_t* buffer_sizes = nullptr;
   const JitTable* tables = nullptr;
   const double* params = nullptr;

@@ -79,7 +79,8 @@ class Lowering {
     auto* body = newBlock("body");
     b_.CreateCondBr(b_.CreateIsNotNull(elements), listed, body);
     b_.SetInsertPoint(listed);
-    llvm::Value* from_list = b_.CreateLoad(i64_, b_.CreateInBoundsGEP(i64_, elements, i), "listed_e");
+    llvm::Value* from_list =
+        b_.CreateLoad(i64_, b_.CreateInBoundsGEP(i64_, elements, i), "listed_e");
     b_.CreateBr(body);
     b_.SetInsertPoint(body);
     auto* e = b_.CreatePHI(i64_, 2, "e");
@@ -101,7 +102,8 @@ class Lowering {
   // Whether a fast form is worth having: kernels the engine runs over a whole range.
   bool wantsFastForm() const {
     if (kernel_.cold) return false;
-    if (kernel_.domain == ir::Domain::Spiking || kernel_.domain == ir::Domain::Synapses) return false;
+    if (kernel_.domain == ir::Domain::Spiking || kernel_.domain == ir::Domain::Synapses)
+      return false;
     int spikes = 0;
     for (const ir::Instruction& inst : kernel_.body) spikes += inst.op == Opcode::EmitSpike;
     return spikes <= 1;
@@ -127,7 +129,8 @@ class Lowering {
     llvm::Value* first = field(i64_, offsetof(JitArgs, first), "first");
     // first >= 0 and count >= 0, both far below 2^62: their sum cannot wrap.
     llvm::Value* end = b_.CreateAdd(first, count_, "end");
-    llvm::Value* ok = b_.CreateAnd(b_.CreateIsNull(elements), b_.CreateICmpSGE(first, b_.getInt64(0)));
+    llvm::Value* ok =
+        b_.CreateAnd(b_.CreateIsNull(elements), b_.CreateICmpSGE(first, b_.getInt64(0)));
     for (std::uint32_t slot : elementSlots())
       ok = b_.CreateAnd(ok, b_.CreateICmpULE(end, size_.at(slot)));
     if (uses(Opcode::Rand) || uses(Opcode::Randn))
@@ -160,7 +163,8 @@ class Lowering {
  private:
   void beginFunction(const std::string& function_name) {
     auto* type = llvm::FunctionType::get(llvm::Type::getVoidTy(context_), {ptr_}, false);
-    function_ = llvm::Function::Create(type, llvm::Function::ExternalLinkage, function_name, module_);
+    function_ =
+        llvm::Function::Create(type, llvm::Function::ExternalLinkage, function_name, module_);
     function_->addFnAttr(llvm::Attribute::NoUnwind);
     args_ = function_->getArg(0);
     args_->setName("args");
@@ -178,8 +182,10 @@ class Lowering {
     if (step_ == nullptr) {
       // Loaded in the entry block, where every use can see it.
       llvm::IRBuilderBase::InsertPointGuard guard(b_);
-      b_.SetInsertPoint(&function_->getEntryBlock(), function_->getEntryBlock().getFirstInsertionPt());
-      step_ = b_.CreateLoad(i64_, b_.CreateConstInBoundsGEP1_64(i8_, args_, offsetof(JitArgs, step)), "step");
+      b_.SetInsertPoint(&function_->getEntryBlock(),
+                        function_->getEntryBlock().getFirstInsertionPt());
+      step_ = b_.CreateLoad(
+          i64_, b_.CreateConstInBoundsGEP1_64(i8_, args_, offsetof(JitArgs, step)), "step");
     }
     return step_;
   }
@@ -188,8 +194,8 @@ class Lowering {
     std::string problems;
     llvm::raw_string_ostream out(problems);
     if (llvm::verifyFunction(*function_, &out)) {
-      throw std::logic_error(fmt::format("LLVM IR of kernel `{}` does not verify: {}",
-                                         kernel_.name, out.str()));
+      throw std::logic_error(
+          fmt::format("LLVM IR of kernel `{}` does not verify: {}", kernel_.name, out.str()));
     }
   }
 
@@ -302,10 +308,11 @@ class Lowering {
   // The address of buffer[slot][index] (of `type`) after checking the index.
   llvm::Value* element(const ir::Instruction& inst, llvm::Type* type) {
     llvm::Value* index = operand(inst, 0);
-    if (fast_ && atOwnElement(inst)) return b_.CreateInBoundsGEP(type, buffer_.at(inst.slot), index);
+    if (fast_ && atOwnElement(inst))
+      return b_.CreateInBoundsGEP(type, buffer_.at(inst.slot), index);
     // Unsigned: a negative index is out of range too.
-    failUnless(b_.CreateICmpULT(index, size_.at(inst.slot)), kJitIndexOutOfRange, index,
-               inst.slot, inst.op);
+    failUnless(b_.CreateICmpULT(index, size_.at(inst.slot)), kJitIndexOutOfRange, index, inst.slot,
+               inst.op);
     return b_.CreateInBoundsGEP(type, buffer_.at(inst.slot), index);
   }
 
@@ -353,8 +360,9 @@ class Lowering {
     auto byte32 = [&](llvm::Value* v, unsigned shift) {  // bits 32..39 of v, moved to `shift`
       return b_.CreateShl(low32(b_.CreateAnd(b_.CreateLShr(v, 32), 0xff)), shift);
     };
-    llvm::Value* c[4] = {low32(e), low32(step), b_.getInt32(static_cast<std::uint32_t>(draw >> 1)),
-                         b_.CreateOr(b_.CreateOr(b_.getInt32(stream), byte32(e, 16)), byte32(step, 24))};
+    llvm::Value* c[4] = {
+        low32(e), low32(step), b_.getInt32(static_cast<std::uint32_t>(draw >> 1)),
+        b_.CreateOr(b_.CreateOr(b_.getInt32(stream), byte32(e, 16)), byte32(step, 24))};
     llvm::Value* key[2] = {low32(seed_), low32(b_.CreateLShr(seed_, 32))};
     auto mulhilo = [&](std::uint32_t m, llvm::Value* x, llvm::Value*& hi, llvm::Value*& lo) {
       llvm::Value* product = b_.CreateMul(b_.CreateZExt(x, i64_), b_.getInt64(m));
@@ -379,12 +387,15 @@ class Lowering {
       return b_.CreateLShr(wide, 11);
     };
     llvm::Value* scale = llvm::ConstantFP::get(f64_, random::kTwoToMinus53);
-    auto toDouble = [&](llvm::Value* bits) { return b_.CreateFMul(b_.CreateUIToFP(bits, f64_), scale); };
+    auto toDouble = [&](llvm::Value* bits) {
+      return b_.CreateFMul(b_.CreateUIToFP(bits, f64_), scale);
+    };
     if (inst.op == Opcode::Rand) return toDouble(bits53(draw & 1));
     llvm::Value* u1 = toDouble(b_.CreateAdd(bits53(0), b_.getInt64(1)));
     llvm::Value* u2 = toDouble(bits53(1));
     llvm::Value* log_u1 = callUnary(sleefName("log", 1), u1);
-    llvm::Value* r = intrinsic(llvm::Intrinsic::sqrt, b_.CreateFMul(llvm::ConstantFP::get(f64_, -2.0), log_u1));
+    llvm::Value* r =
+        intrinsic(llvm::Intrinsic::sqrt, b_.CreateFMul(llvm::ConstantFP::get(f64_, -2.0), log_u1));
     llvm::Value* theta = b_.CreateFMul(llvm::ConstantFP::get(f64_, random::kTwoPi), u2);
     return b_.CreateFMul(r, callUnary(sleefName((draw & 1) ? "sin" : "cos", 1), theta));
   }
@@ -401,17 +412,27 @@ class Lowering {
 
   llvm::Value* lower(const ir::Instruction& inst) {
     switch (inst.op) {
-      case Opcode::ConstF: return llvm::ConstantFP::get(f64_, inst.constant);
-      case Opcode::ConstI: return b_.getInt64(static_cast<std::uint64_t>(inst.imm));
-      case Opcode::ConstB: return b_.getInt1(inst.constant != 0);
-      case Opcode::Element: return element_;
-      case Opcode::Count: return count_;
-      case Opcode::Param: return param_.at(inst.slot);
-      case Opcode::Time: return t_;
-      case Opcode::TimeStep: return dt_;
+      case Opcode::ConstF:
+        return llvm::ConstantFP::get(f64_, inst.constant);
+      case Opcode::ConstI:
+        return b_.getInt64(static_cast<std::uint64_t>(inst.imm));
+      case Opcode::ConstB:
+        return b_.getInt1(inst.constant != 0);
+      case Opcode::Element:
+        return element_;
+      case Opcode::Count:
+        return count_;
+      case Opcode::Param:
+        return param_.at(inst.slot);
+      case Opcode::Time:
+        return t_;
+      case Opcode::TimeStep:
+        return dt_;
 
-      case Opcode::Load: return scoped(b_.CreateLoad(f64_, element(inst, f64_)), inst.slot);
-      case Opcode::LoadIndex: return scoped(b_.CreateLoad(i64_, element(inst, i64_)), inst.slot);
+      case Opcode::Load:
+        return scoped(b_.CreateLoad(f64_, element(inst, f64_)), inst.slot);
+      case Opcode::LoadIndex:
+        return scoped(b_.CreateLoad(i64_, element(inst, i64_)), inst.slot);
       case Opcode::Store: {
         llvm::Value* address = element(inst, f64_);
         scoped(b_.CreateStore(operand(inst, 1), address), inst.slot);
@@ -419,7 +440,8 @@ class Lowering {
       }
       case Opcode::Accumulate: {
         llvm::Value* address = element(inst, f64_);
-        llvm::Value* sum = b_.CreateFAdd(scoped(b_.CreateLoad(f64_, address), inst.slot), operand(inst, 1));
+        llvm::Value* sum =
+            b_.CreateFAdd(scoped(b_.CreateLoad(f64_, address), inst.slot), operand(inst, 1));
         scoped(b_.CreateStore(sum, address), inst.slot);
         return nullptr;
       }
@@ -451,20 +473,29 @@ class Lowering {
         return b_.CreateCall(callee, {table, operand(inst, 0), dt_});
       }
       case Opcode::Rand:
-      case Opcode::Randn: return randomDraw(inst);
+      case Opcode::Randn:
+        return randomDraw(inst);
 
-      case Opcode::IntToFloat: return b_.CreateSIToFP(operand(inst, 0), f64_);
+      case Opcode::IntToFloat:
+        return b_.CreateSIToFP(operand(inst, 0), f64_);
       // Saturating, NaN to 0: execute.inc's toInt.
       case Opcode::FloatToInt:
         return b_.CreateIntrinsic(llvm::Intrinsic::fptosi_sat, {i64_, f64_}, {operand(inst, 0)});
-      case Opcode::Select: return b_.CreateSelect(operand(inst, 0), operand(inst, 1), operand(inst, 2));
+      case Opcode::Select:
+        return b_.CreateSelect(operand(inst, 0), operand(inst, 1), operand(inst, 2));
 
-      case Opcode::Add: return b_.CreateFAdd(operand(inst, 0), operand(inst, 1));
-      case Opcode::Sub: return b_.CreateFSub(operand(inst, 0), operand(inst, 1));
-      case Opcode::Mul: return b_.CreateFMul(operand(inst, 0), operand(inst, 1));
-      case Opcode::Div: return b_.CreateFDiv(operand(inst, 0), operand(inst, 1));
-      case Opcode::Mod: return callBinary("snn_jit_mod", operand(inst, 0), operand(inst, 1));
-      case Opcode::Neg: return b_.CreateFNeg(operand(inst, 0));
+      case Opcode::Add:
+        return b_.CreateFAdd(operand(inst, 0), operand(inst, 1));
+      case Opcode::Sub:
+        return b_.CreateFSub(operand(inst, 0), operand(inst, 1));
+      case Opcode::Mul:
+        return b_.CreateFMul(operand(inst, 0), operand(inst, 1));
+      case Opcode::Div:
+        return b_.CreateFDiv(operand(inst, 0), operand(inst, 1));
+      case Opcode::Mod:
+        return callBinary("snn_jit_mod", operand(inst, 0), operand(inst, 1));
+      case Opcode::Neg:
+        return b_.CreateFNeg(operand(inst, 0));
       case Opcode::Min: {
         llvm::Value* x = operand(inst, 0);
         llvm::Value* y = operand(inst, 1);
@@ -482,10 +513,14 @@ class Lowering {
         llvm::Value* any_nan = b_.CreateOr(eitherNaN(x, lo), b_.CreateFCmpUNO(hi, hi));
         return b_.CreateSelect(any_nan, nan(), minOf(maxOf(x, lo), hi));
       }
-      case Opcode::Sqrt: return intrinsic(llvm::Intrinsic::sqrt, operand(inst, 0));
-      case Opcode::Abs: return intrinsic(llvm::Intrinsic::fabs, operand(inst, 0));
-      case Opcode::Floor: return intrinsic(llvm::Intrinsic::floor, operand(inst, 0));
-      case Opcode::Ceil: return intrinsic(llvm::Intrinsic::ceil, operand(inst, 0));
+      case Opcode::Sqrt:
+        return intrinsic(llvm::Intrinsic::sqrt, operand(inst, 0));
+      case Opcode::Abs:
+        return intrinsic(llvm::Intrinsic::fabs, operand(inst, 0));
+      case Opcode::Floor:
+        return intrinsic(llvm::Intrinsic::floor, operand(inst, 0));
+      case Opcode::Ceil:
+        return intrinsic(llvm::Intrinsic::ceil, operand(inst, 0));
       case Opcode::Sign: {
         llvm::Value* x = operand(inst, 0);
         llvm::Value* zero = llvm::ConstantFP::get(f64_, 0.0);
@@ -508,28 +543,39 @@ class Lowering {
         }
         llvm::Value* series = level[0];
         llvm::Value* e = callUnary(sleefName("exp", 1), x);
-        llvm::Value* quotient = b_.CreateFDiv(b_.CreateFSub(e, llvm::ConstantFP::get(f64_, 1.0)), x);
-        llvm::Value* near_zero = b_.CreateFCmpOLT(intrinsic(llvm::Intrinsic::fabs, x),
-                                                  llvm::ConstantFP::get(f64_, math::kExprelSeriesBound));
+        llvm::Value* quotient =
+            b_.CreateFDiv(b_.CreateFSub(e, llvm::ConstantFP::get(f64_, 1.0)), x);
+        llvm::Value* near_zero =
+            b_.CreateFCmpOLT(intrinsic(llvm::Intrinsic::fabs, x),
+                             llvm::ConstantFP::get(f64_, math::kExprelSeriesBound));
         return b_.CreateSelect(near_zero, series, quotient);
       }
-#define SNN_ELEMENTARY(Op, base, arity)                                        \
-  case Opcode::Op:                                                              \
-    return arity == 1 ? callUnary(sleefName(#base, 1), operand(inst, 0))        \
+#define SNN_ELEMENTARY(Op, base, arity)                                  \
+  case Opcode::Op:                                                       \
+    return arity == 1 ? callUnary(sleefName(#base, 1), operand(inst, 0)) \
                       : callBinary(sleefName(#base, 1), operand(inst, 0), operand(inst, 1));
 #include "vm/math/elementary.def"
 #undef SNN_ELEMENTARY
 
-      case Opcode::Eq: return b_.CreateFCmpOEQ(operand(inst, 0), operand(inst, 1));
-      case Opcode::Ne: return b_.CreateFCmpUNE(operand(inst, 0), operand(inst, 1));
-      case Opcode::Lt: return b_.CreateFCmpOLT(operand(inst, 0), operand(inst, 1));
-      case Opcode::Le: return b_.CreateFCmpOLE(operand(inst, 0), operand(inst, 1));
-      case Opcode::Gt: return b_.CreateFCmpOGT(operand(inst, 0), operand(inst, 1));
-      case Opcode::Ge: return b_.CreateFCmpOGE(operand(inst, 0), operand(inst, 1));
+      case Opcode::Eq:
+        return b_.CreateFCmpOEQ(operand(inst, 0), operand(inst, 1));
+      case Opcode::Ne:
+        return b_.CreateFCmpUNE(operand(inst, 0), operand(inst, 1));
+      case Opcode::Lt:
+        return b_.CreateFCmpOLT(operand(inst, 0), operand(inst, 1));
+      case Opcode::Le:
+        return b_.CreateFCmpOLE(operand(inst, 0), operand(inst, 1));
+      case Opcode::Gt:
+        return b_.CreateFCmpOGT(operand(inst, 0), operand(inst, 1));
+      case Opcode::Ge:
+        return b_.CreateFCmpOGE(operand(inst, 0), operand(inst, 1));
 
-      case Opcode::And: return b_.CreateAnd(operand(inst, 0), operand(inst, 1));
-      case Opcode::Or: return b_.CreateOr(operand(inst, 0), operand(inst, 1));
-      case Opcode::Not: return b_.CreateNot(operand(inst, 0));
+      case Opcode::And:
+        return b_.CreateAnd(operand(inst, 0), operand(inst, 1));
+      case Opcode::Or:
+        return b_.CreateOr(operand(inst, 0), operand(inst, 1));
+      case Opcode::Not:
+        return b_.CreateNot(operand(inst, 0));
     }
     throw std::logic_error(fmt::format("kernel `{}`: opcode {} has no LLVM lowering", kernel_.name,
                                        static_cast<int>(inst.op)));

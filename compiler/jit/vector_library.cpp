@@ -26,10 +26,14 @@ constexpr Function kFunctions[] = {
 
 const char* isaOf(unsigned width) {
   switch (width) {
-    case 1: return "purec";
-    case 2: return "sse2";
-    case 4: return "avx";
-    default: return "avx512fnofma";
+    case 1:
+      return "purec";
+    case 2:
+      return "sse2";
+    case 4:
+      return "avx";
+    default:
+      return "avx512fnofma";
   }
 }
 

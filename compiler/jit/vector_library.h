@@ -1,9 +1,10 @@
 // The vector library the JIT's loop vectoriser may call: for every elementary function of the
-// IR (vm/math/elementary.def; exprel is built inline from exp, vm/math/exprel.h), SLEEF's deterministic no-FMA variants at
-// the widths this CPU runs (2 with SSE2, 4 with AVX, 8 with AVX-512F). Kernels call the scalar
-// variant (Sleef_cinz_<f>d1_u10purec); LLVM replaces a loop's calls by the vector variant of
-// the width it picks. All widths give the bits snn::math gives the VM, so vectorising a loop
-// never changes a result (docs/architecture.md, "Same answers on both back ends").
+// IR (vm/math/elementary.def; exprel is built inline from exp, vm/math/exprel.h), SLEEF's
+// deterministic no-FMA variants at the widths this CPU runs (2 with SSE2, 4 with AVX, 8 with
+// AVX-512F). Kernels call the scalar variant (Sleef_cinz_<f>d1_u10purec); LLVM replaces a loop's
+// calls by the vector variant of the width it picks. All widths give the bits snn::math gives the
+// VM, so vectorising a loop never changes a result (docs/architecture.md, "Same answers on both
+// back ends").
 #pragma once
 
 #include <string>
