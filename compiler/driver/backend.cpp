@@ -8,7 +8,6 @@
 #include "compiler/codegen/bytecode_compiler.h"
 #include "compiler/ir/passes.h"
 #include "compiler/ir/verifier.h"
-#include "compiler/jit/jit_kernel.h"
 #include "vm/interpreter/vm_kernel.h"
 
 namespace snn::driver {
@@ -34,17 +33,6 @@ lower::KernelFactory bytecodeFactory() {
   return [](ir::Kernel kernel) -> std::unique_ptr<engine::Kernel> {
     prepareKernel(kernel);
     return interpreter::makeVmKernel(codegen::compileToBytecode(kernel));
-  };
-}
-
-lower::KernelFactory jitFactory() {
-  return [](ir::Kernel kernel) -> std::unique_ptr<engine::Kernel> {
-    prepareKernel(kernel);
-    // Kernels compile on the compile threads while lowering and set-up go on; a cold kernel
-    // only if it ever runs.
-    return jit::makeJitKernel(kernel, {},
-                              kernel.cold ? jit::JitKernel::Compile::OnFirstRun
-                                          : jit::JitKernel::Compile::InBackground);
   };
 }
 

@@ -11,7 +11,6 @@
 #include "compiler/driver/backend.h"
 #include "compiler/driver/progress.h"
 #include "compiler/driver/report.h"
-#include "compiler/jit/jit_engine.h"
 #include "compiler/lower/lower.h"
 #include "compiler/run/outputs.h"
 #include "compiler/run/plot.h"
@@ -222,13 +221,12 @@ RunStatus Runner::run() {
   summary_.setup_seconds = secondsSince(start);
   if (options_.backend == "jit") {
     start = Clock::now();
-    jit::waitForBackgroundCompiles();
+    const JitCompileReport report = waitForJit();
     summary_.compile_wait_seconds = secondsSince(start);
-    const jit::CompileTotals totals = jit::compileTotals();
-    summary_.jit_kernels = totals.kernels;
-    summary_.jit_lower_cpu_seconds = totals.lower_seconds;
-    summary_.jit_optimize_cpu_seconds = totals.optimize_seconds;
-    summary_.jit_codegen_cpu_seconds = totals.codegen_seconds;
+    summary_.jit_kernels = report.kernels;
+    summary_.jit_lower_cpu_seconds = report.lower_seconds;
+    summary_.jit_optimize_cpu_seconds = report.optimize_seconds;
+    summary_.jit_codegen_cpu_seconds = report.codegen_seconds;
   }
 
   run::RunView view{&program_, &experiment_, simulation_.get()};

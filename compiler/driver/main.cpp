@@ -25,7 +25,6 @@
 #include "compiler/driver/overrides.h"
 #include "compiler/equations/equations.h"
 #include "compiler/ir/printer.h"
-#include "compiler/jit/jit_kernel.h"
 #include "compiler/lower/lower.h"
 #include "compiler/lsp/server.h"
 #include "compiler/sema/check.h"
@@ -99,7 +98,16 @@ int runCheck(const std::vector<std::string>& files, bool verbose,
   return status;
 }
 
+// `--backend jit` or `emit llvm` in an snnc built without LLVM.
+bool refuseWithoutJit() {
+  if (driver::jitAvailable()) return false;
+  std::cerr << "snnc: this snnc was built without LLVM (cmake -DSNN_WITH_JIT=OFF), so it has no "
+               "JIT: use --backend vm\n";
+  return true;
+}
+
 int runEmit(const std::string& what, const std::string& file, const CommonOptions& options) {
+  if (what == "llvm" && refuseWithoutJit()) return kExitUsage;
   SourceManager sources;
   Diagnostics diags;
   driver::runWithLargeStack([&] {
@@ -119,7 +127,7 @@ int runEmit(const std::string& what, const std::string& file, const CommonOption
       if (what == "ir") {
         std::cout << ir::printKernel(kernel) << '\n';
       } else if (what == "llvm") {
-        std::cout << jit::optimizedLlvmIr(kernel) << '\n';
+        std::cout << driver::optimizedLlvmIr(kernel) << '\n';
       } else {
         std::cout << codegen::disassemble(codegen::compileToBytecode(kernel)) << '\n';
       }
@@ -133,12 +141,12 @@ std::atomic<bool> g_interrupted{false};
 
 extern "C" void onInterrupt(int) { g_interrupted.store(true); }
 
-// The back end when --backend is not given: the JIT, unless SNN_BACKEND says `vm` or `jit`
-// (the test suite runs every model on both this way).
+// The back end when --backend is not given: the JIT (the VM in an snnc built without LLVM),
+// unless SNN_BACKEND says `vm` or `jit` (the test suite runs every model on both this way).
 std::string defaultBackend() {
   const char* chosen = std::getenv("SNN_BACKEND");
   if (chosen != nullptr && (std::string(chosen) == "vm" || std::string(chosen) == "jit")) return chosen;
-  return "jit";
+  return driver::jitAvailable() ? "jit" : "vm";
 }
 
 // Elements x work per element below which a kernel call stays on one thread; SNN_MIN_PARALLEL_WORK
@@ -174,6 +182,7 @@ void addOverrideOptions(CLI::App* command, driver::Overrides& overrides) {
 }
 
 int runRun(const RunCommand& command, const CommonOptions& options) {
+  if (command.backend == "jit" && refuseWithoutJit()) return kExitUsage;
   using Clock = std::chrono::steady_clock;
   SourceManager sources;
   Diagnostics diags;

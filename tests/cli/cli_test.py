@@ -12,6 +12,8 @@ import tempfile
 import time
 
 snnc, root = sys.argv[1], sys.argv[2]
+# "jit" when snnc was built with LLVM (the default), "vm" when built with -DSNN_WITH_JIT=OFF.
+has_jit = (sys.argv[3] if len(sys.argv) > 3 else "jit") == "jit"
 failures = []
 checks = 0
 
@@ -84,8 +86,15 @@ with tempfile.TemporaryDirectory() as tmp:
     expect("emit ir prints a kernel per piece of model code",
            p.returncode == 0 and "E.update" in p.stdout and "E->I.on_pre" in p.stdout, p)
     p = run("emit", "llvm", example)
-    expect("emit llvm prints the optimised LLVM IR of each kernel",
-           p.returncode == 0 and "define void @E.update" in p.stdout, p)
+    if has_jit:
+        expect("emit llvm prints the optimised LLVM IR of each kernel",
+               p.returncode == 0 and "define void @E.update" in p.stdout, p)
+    else:
+        expect("emit llvm without LLVM: a usage error that says so",
+               p.returncode == 2 and "built without LLVM" in p.stderr, p)
+        p = run("run", "--backend", "jit", example)
+        expect("run --backend jit without LLVM: a usage error that says so",
+               p.returncode == 2 and "use --backend vm" in p.stderr, p)
     p = run("emit", "bytecode", example)
     expect("emit bytecode disassembles the kernels", p.returncode == 0 and "E.update" in p.stdout and "spike" in p.stdout, p)
 
