@@ -14,6 +14,7 @@
 #include "compiler/diagnostics/diagnostics.h"
 #include "compiler/equations/equations.h"
 #include "compiler/sema/checked_program.h"
+#include "vm/engine/simulation.h"
 
 namespace snn::driver {
 
@@ -21,7 +22,7 @@ struct RunOptions {
   std::filesystem::path out_dir;  // empty: out/<experiment>
   std::string backend = "jit";
   unsigned threads = 1;
-  std::size_t min_parallel_work = 1000000;  // engine::SimulationOptions
+  std::size_t min_parallel_work = engine::SimulationOptions{}.min_parallel_work;
   std::string source_file;
   double parse_seconds = 0, check_seconds = 0;
   const std::atomic<bool>* stop = nullptr;  // Ctrl-C

@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -141,29 +143,39 @@ std::atomic<bool> g_interrupted{false};
 
 extern "C" void onInterrupt(int) { g_interrupted.store(true); }
 
-// The back end when --backend is not given: the JIT (the VM in an snnc built without LLVM),
-// unless SNN_BACKEND says `vm` or `jit` (the test suite runs every model on both this way).
-std::string defaultBackend() {
-  const char* chosen = std::getenv("SNN_BACKEND");
-  if (chosen != nullptr && (std::string(chosen) == "vm" || std::string(chosen) == "jit")) return chosen;
+// The back end: --backend, else SNN_BACKEND (the test suite runs every model on both back ends
+// this way), else the JIT (the VM in an snnc built without LLVM). Empty after printing why
+// SNN_BACKEND means nothing.
+std::string chosenBackend(const std::string& option) {
+  if (!option.empty()) return option;
+  if (const char* value = std::getenv("SNN_BACKEND")) {
+    const std::string chosen = value;
+    if (chosen == "vm" || chosen == "jit") return chosen;
+    std::cerr << "snnc: SNN_BACKEND=" << chosen << " is not a back end: use vm or jit (or unset it)\n";
+    return {};
+  }
   return driver::jitAvailable() ? "jit" : "vm";
 }
 
-// Elements x work per element below which a kernel call stays on one thread; SNN_MIN_PARALLEL_WORK
-// overrides it (0 splits every call: the tests check that threads never change a result).
-std::size_t minParallelWork() {
-  if (const char* value = std::getenv("SNN_MIN_PARALLEL_WORK")) {
-    char* end = nullptr;
-    const unsigned long long parsed = std::strtoull(value, &end, 10);
-    if (end != value && *end == '\0') return static_cast<std::size_t>(parsed);
-  }
-  return engine::SimulationOptions{}.min_parallel_work;
+// Elements x work per element below which a kernel call stays on one thread: the engine's
+// default, or SNN_MIN_PARALLEL_WORK (0 splits every call: the tests check that threads never
+// change a result). Empty after printing why the variable means nothing.
+std::optional<std::size_t> minParallelWork() {
+  const char* value = std::getenv("SNN_MIN_PARALLEL_WORK");
+  if (value == nullptr) return engine::SimulationOptions{}.min_parallel_work;
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long parsed = std::strtoull(value, &end, 10);
+  if (end != value && *end == '\0' && errno == 0 && value[0] != '-') return static_cast<std::size_t>(parsed);
+  std::cerr << "snnc: SNN_MIN_PARALLEL_WORK=" << value
+            << " is not a count: give a non-negative whole number (or unset it)\n";
+  return std::nullopt;
 }
 
 struct RunCommand {
   std::string file;
   std::string out_dir;
-  std::string backend = defaultBackend();
+  std::string backend;    // empty: chosenBackend() decides
   unsigned threads = 0;  // 0: every core
   std::string experiment;
   driver::Overrides overrides;
@@ -182,7 +194,10 @@ void addOverrideOptions(CLI::App* command, driver::Overrides& overrides) {
 }
 
 int runRun(const RunCommand& command, const CommonOptions& options) {
-  if (command.backend == "jit" && refuseWithoutJit()) return kExitUsage;
+  const std::string backend = chosenBackend(command.backend);
+  const std::optional<std::size_t> min_parallel_work = minParallelWork();
+  if (backend.empty() || !min_parallel_work) return kExitUsage;
+  if (backend == "jit" && refuseWithoutJit()) return kExitUsage;
   using Clock = std::chrono::steady_clock;
   SourceManager sources;
   Diagnostics diags;
@@ -219,10 +234,10 @@ int runRun(const RunCommand& command, const CommonOptions& options) {
     for (const auto* experiment : chosen) {
       driver::RunOptions run;
       run.out_dir = command.out_dir;
-      run.backend = command.backend;
+      run.backend = backend;
       run.threads = command.threads != 0 ? command.threads
                                          : std::max(1u, std::thread::hardware_concurrency());
-      run.min_parallel_work = minParallelWork();
+      run.min_parallel_work = *min_parallel_work;
       run.source_file = command.file;
       run.parse_seconds = front;
       run.check_seconds = checked - front;
@@ -290,10 +305,9 @@ int main(int argc, char** argv) {
   run->add_option("--out,-o", run_command.out_dir,
                   "Output folder (default: out/<experiment>/ for each experiment)");
   run->add_option("--backend", run_command.backend,
-                  "Where kernels run: jit (native code through LLVM) or vm (the bytecode VM: no "
-                  "LLVM needed, one thread, for debugging)")
-      ->check(CLI::IsMember({"vm", "jit"}))
-      ->capture_default_str();
+                  "Where kernels run (default: jit, or $SNN_BACKEND): jit (native code through "
+                  "LLVM) or vm (the bytecode VM: one thread, for debugging)")
+      ->check(CLI::IsMember({"vm", "jit"}));
   run->add_option("--threads,-j", run_command.threads,
                   "Threads for neuron updates and connection generation (default: every core); "
                   "results do not depend on it")

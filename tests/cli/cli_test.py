@@ -18,8 +18,9 @@ failures = []
 checks = 0
 
 
-def run(*args):
-    return subprocess.run([snnc, *args], capture_output=True, text=True, timeout=60)
+def run(*args, env=None):
+    return subprocess.run([snnc, *args], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, **(env or {})))
 
 
 def expect(name, condition, proc=None):
@@ -95,6 +96,17 @@ with tempfile.TemporaryDirectory() as tmp:
         p = run("run", "--backend", "jit", example)
         expect("run --backend jit without LLVM: a usage error that says so",
                p.returncode == 2 and "use --backend vm" in p.stderr, p)
+    # Wrong back-end and thread settings are usage errors that say what to give instead.
+    p = run("run", example, env={"SNN_BACKEND": "gpu"})
+    expect("run: SNN_BACKEND=gpu is a usage error naming the choices",
+           p.returncode == 2 and "use vm or jit" in p.stderr, p)
+    p = run("run", example, env={"SNN_MIN_PARALLEL_WORK": "lots"})
+    expect("run: SNN_MIN_PARALLEL_WORK=lots is a usage error",
+           p.returncode == 2 and "non-negative whole number" in p.stderr, p)
+    p = run("run", "--threads", "0", example)
+    expect("run --threads 0: a usage error", p.returncode == 2 and "--threads" in p.stderr, p)
+    p = run("run", "--backend", "gpu", example)
+    expect("run --backend gpu: a usage error", p.returncode == 2 and "--backend" in p.stderr, p)
     p = run("emit", "bytecode", example)
     expect("emit bytecode disassembles the kernels", p.returncode == 0 and "E.update" in p.stdout and "spike" in p.stdout, p)
 

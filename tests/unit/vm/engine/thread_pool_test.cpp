@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -32,18 +34,35 @@ TEST_CASE("thread pool: each task of each round runs exactly once") {
 }
 
 TEST_CASE("thread pool: work is really shared and the round waits for all of it") {
+  // Each task waits (up to 10 s) until two different threads have started tasks: only a pool
+  // whose worker really takes part lets the round finish before the deadline.
   ThreadPool pool(2);
   std::atomic<int> done{0};
-  std::vector<std::thread::id> who(4);
-  pool.run(4, [&](std::size_t k) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    who[k] = std::this_thread::get_id();
+  std::mutex mutex;
+  std::set<std::thread::id> started;
+  std::atomic<bool> timed_out{false};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  pool.run(4, [&](std::size_t) {
+    {
+      std::lock_guard lock(mutex);
+      started.insert(std::this_thread::get_id());
+    }
+    for (;;) {
+      {
+        std::lock_guard lock(mutex);
+        if (started.size() >= 2) break;
+      }
+      if (std::chrono::steady_clock::now() > deadline) {
+        timed_out = true;
+        break;
+      }
+      std::this_thread::yield();
+    }
     done.fetch_add(1);
   });
   CHECK(done.load() == 4);  // nothing is still running when run() returns
-  bool two_threads = false;
-  for (const auto& id : who) two_threads |= id != who[0];
-  CHECK(two_threads);
+  CHECK_FALSE(timed_out.load());
+  CHECK(started.size() == 2);
 }
 
 TEST_CASE("thread pool: a task's exception is rethrown after the round, and the pool goes on") {
